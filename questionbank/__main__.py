@@ -1,0 +1,5 @@
+import sys
+
+from questionbank.cli import main
+
+sys.exit(main())

@@ -1,0 +1,260 @@
+"""Documents: a YAML file read safely, as plain data plus the node tree that locates every value.
+
+Everything that can go wrong with bytes on disk (size, encoding, tabs, syntax, nesting,
+aliases, duplicate keys, exotic tags) becomes a :class:`~questionbank.problems.Problem`;
+nothing here raises on bad input.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from typing import Any
+
+import yaml
+
+from questionbank.problems import Problem, format_path, problem
+
+MAX_FILE_BYTES = 2 * 1024 * 1024
+MAX_DEPTH = 64
+# Above this size, or with many brackets, nesting depth is measured from the event stream
+# first: libyaml's composer recurses in C and crashes the process on extreme nesting.
+_SCAN_THRESHOLD = 8 * 1024
+
+_STR = "tag:yaml.org,2002:str"
+_YAML11_BOOLEANS = frozenset(
+    {"y", "yes", "n", "no", "on", "off", "true", "false"}
+)
+
+_constructor = yaml.SafeLoader("")  # only its scalar constructors are used
+_SCALAR_TAGS = {
+    "tag:yaml.org,2002:null",
+    "tag:yaml.org,2002:bool",
+    "tag:yaml.org,2002:int",
+    "tag:yaml.org,2002:float",
+    "tag:yaml.org,2002:timestamp",
+    _STR,
+}
+
+
+@dataclass(frozen=True)
+class Document:
+    """A parsed YAML file: ``data`` (plain Python values) and ``root`` (nodes with positions)."""
+
+    file: str
+    data: Any
+    root: yaml.Node | None
+    text: str = ""
+
+    def locate(self, path: tuple[Any, ...] | list[Any], key: bool = False) -> tuple[int, int]:
+        """1-based (line, column) of the value at ``path``, or of its key when ``key`` is true.
+
+        Falls back to the nearest existing parent when the path does not exist (for a missing
+        key that is the mapping that lacks it).
+        """
+        node = self.root
+        if node is None:
+            return (1, 1)
+        mark = node.start_mark
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                found = None
+                for key_node, value_node in node.value:
+                    if key_node.value == part or (not isinstance(part, str) and key_node.value == str(part)):
+                        found = (key_node, value_node)
+                        break
+                if found is None:
+                    break
+                mark = found[0].start_mark if key else found[1].start_mark
+                node = found[1]
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+                mark = node.start_mark
+            else:
+                break
+        return (mark.line + 1, mark.column + 1)
+
+    def position(self, index: int) -> tuple[int, int]:
+        """1-based (line, column) of character ``index`` of the file's text."""
+        line = self.text.count("\n", 0, index) + 1
+        return line, index - (self.text.rfind("\n", 0, index) + 1) + 1
+
+    def node(self, path: tuple[Any, ...] | list[Any]) -> yaml.Node | None:
+        """The node at ``path``, or None when the path does not exist."""
+        node = self.root
+        for part in path:
+            if isinstance(node, yaml.MappingNode):
+                node = next((v for k, v in node.value if k.value == part), None)
+            elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and 0 <= part < len(node.value):
+                node = node.value[part]
+            else:
+                return None
+        return node
+
+
+def read_document(path: str) -> tuple[Document | None, list[Problem]]:
+    """Read and parse one YAML file. Returns the document (None if unusable) and all problems found."""
+    try:
+        size = os.path.getsize(path)
+        if size > MAX_FILE_BYTES:
+            return None, [problem("file-too-large", path, 1, 1, f"the file is {size:,} bytes; bank files are at most {MAX_FILE_BYTES:,} bytes")]
+        with open(path, "rb") as handle:
+            raw = handle.read()
+    except FileNotFoundError:
+        return None, [problem("file-not-found", path, 1, 1, "no such file; check the path")]
+    except OSError as exc:
+        return None, [problem("file-unreadable", path, 1, 1, f"cannot read the file ({exc.strerror or exc}); check it is a readable regular file")]
+    return parse_document(path, raw)
+
+
+def parse_document(file: str, raw: bytes) -> tuple[Document | None, list[Problem]]:
+    """Parse YAML bytes that came from ``file`` (used for locations only)."""
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line, column = _byte_position(raw, exc.start)
+        return None, [problem("not-utf8", file, line, column, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8; save the file as UTF-8")]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    problems: list[Problem] = []
+    if "\t" in text:
+        problems.extend(_tab_problems(file, text))
+    if not text.strip() or _only_comments(text):
+        problems.append(problem("empty-file", file, 1, 1, "the file has no content; write the YAML mapping or delete the file"))
+        return None, problems
+    if (len(text) > _SCAN_THRESHOLD or text.count("[") + text.count("{") > MAX_DEPTH) and not _depth_ok(file, text, problems):
+        return None, problems
+    try:
+        nodes = yaml.compose_all(text, Loader=yaml.CSafeLoader)
+        root = next(nodes, None)
+        extra = next(nodes, None)
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(file, exc))
+        return None, problems
+    except yaml.YAMLError as exc:  # e.g. a reader error without a mark
+        problems.append(problem("yaml-syntax", file, 1, 1, f"{exc}; fix the YAML syntax"))
+        return None, problems
+    if extra is not None:
+        mark = extra.start_mark
+        problems.append(problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here (---); keep one document per file"))
+    if root is None:
+        problems.append(problem("empty-file", file, 1, 1, "the file has no content; write the YAML mapping or delete the file"))
+        return None, problems
+    data, build_problems = _build(file, root)
+    problems.extend(build_problems)
+    return Document(file=file, data=data, root=root, text=text), problems
+
+
+def is_yaml11_boolean(node: yaml.Node | None) -> bool:
+    """True for a plain (unquoted) scalar that YAML 1.1 reads as a boolean, such as ``no``."""
+    return (
+        isinstance(node, yaml.ScalarNode)
+        and node.style is None
+        and node.tag == "tag:yaml.org,2002:bool"
+        and node.value.lower() in _YAML11_BOOLEANS
+    )
+
+
+def _build(file: str, root: yaml.Node) -> tuple[Any, list[Problem]]:
+    """Turn the node tree into plain data without recursion, refusing aliases and duplicate keys."""
+    problems: list[Problem] = []
+    seen: set[int] = set()
+    result: list[Any] = [None]
+    # Each stack entry: (node, container, slot, path); the built value goes into container[slot].
+    stack: list[tuple[yaml.Node, Any, Any, tuple[Any, ...]]] = [(root, result, 0, ())]
+    while stack:
+        node, container, slot, path = stack.pop()
+        if id(node) in seen:
+            mark = node.start_mark
+            problems.append(problem("yaml-alias", file, mark.line + 1, mark.column + 1, "an alias (*name) repeats a value; write the value out instead of using anchors and aliases", format_path(path)))
+            container[slot] = None
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            container[slot] = _scalar(file, node, path, problems)
+        elif isinstance(node, yaml.SequenceNode):
+            items: list[Any] = [None] * len(node.value)
+            container[slot] = items
+            for index in range(len(node.value) - 1, -1, -1):
+                stack.append((node.value[index], items, index, (*path, index)))
+        else:
+            mapping: dict[Any, Any] = {}
+            container[slot] = mapping
+            pending = []
+            for key_node, value_node in node.value:
+                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
+                mark = key_node.start_mark
+                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, "tag:yaml.org,2002:int"):
+                    problems.append(problem("yaml-key-not-text", file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text", format_path(path)))
+                    continue
+                if key in mapping:
+                    problems.append(problem("yaml-duplicate-key", file, mark.line + 1, mark.column + 1, f"key '{key}' already appears in this mapping; remove or rename one of them", format_path((*path, key))))
+                    continue
+                mapping[key] = None
+                pending.append((value_node, mapping, key, (*path, key)))
+            stack.extend(reversed(pending))
+    return result[0], problems
+
+
+def _scalar(file: str, node: yaml.ScalarNode, path: tuple[Any, ...], problems: list[Problem]) -> Any:
+    if node.tag == _STR:
+        return node.value
+    if node.tag not in _SCALAR_TAGS:
+        mark = node.start_mark
+        problems.append(problem("yaml-unsupported-tag", file, mark.line + 1, mark.column + 1, f"tag {node.tag} is not allowed; remove it and write a plain value", format_path(path)))
+        return node.value
+    try:
+        return _constructor.yaml_constructors[node.tag](_constructor, node)
+    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
+        # e.g. an out-of-range date: keep the text and let the schema judge it
+        return node.value
+
+
+def _depth_ok(file: str, text: str, problems: list[Problem]) -> bool:
+    depth = 0
+    try:
+        for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+            if isinstance(event, (yaml.MappingStartEvent, yaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    mark = event.start_mark
+                    problems.append(problem("yaml-too-deep", file, mark.line + 1, mark.column + 1, f"the YAML nests more than {MAX_DEPTH} levels here; bank files need only a few"))
+                    return False
+            elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
+                depth -= 1
+    except yaml.MarkedYAMLError as exc:
+        problems.append(_syntax_problem(file, exc))
+        return False
+    except yaml.YAMLError as exc:
+        problems.append(problem("yaml-syntax", file, 1, 1, f"{exc}; fix the YAML syntax"))
+        return False
+    return True
+
+
+def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+    mark = exc.problem_mark or exc.context_mark
+    line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
+    what = exc.problem or "syntax error"
+    context = f" ({exc.context})" if exc.context else ""
+    return problem("yaml-syntax", file, line, column, f"{what}{context}; fix the YAML syntax here")
+
+
+def _tab_problems(file: str, text: str) -> list[Problem]:
+    found = []
+    for number, line in enumerate(text.split("\n"), start=1):
+        column = line.find("\t")
+        if column >= 0:
+            found.append(problem("tab-character", file, number, column + 1, "replace the tab with spaces"))
+    return found
+
+
+def _only_comments(text: str) -> bool:
+    return all(not line.strip() or line.lstrip().startswith("#") for line in text.splitlines())
+
+
+def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
+    before = raw[:offset]
+    line = before.count(b"\n") + 1
+    start = before.rfind(b"\n") + 1
+    column = len(before[start:].decode("utf-8", errors="replace")) + 1
+    return line, column

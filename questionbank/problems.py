@@ -1,0 +1,143 @@
+"""Problems: every finding of validation, coverage or assembly is a value, never a string.
+
+A problem has a stable kebab-case ``code`` from :data:`CATALOG`, a severity, and the place it
+was found (file, 1-based line and column, and the data path inside the document).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import Enum
+from typing import Any
+
+
+class Severity(str, Enum):
+    ERROR = "error"
+    WARNING = "warning"
+
+
+@dataclass(frozen=True)
+class CodeInfo:
+    title: str
+    description: str
+    severity: Severity
+
+
+def _e(title: str, description: str) -> CodeInfo:
+    return CodeInfo(title, description, Severity.ERROR)
+
+
+def _w(title: str, description: str) -> CodeInfo:
+    return CodeInfo(title, description, Severity.WARNING)
+
+
+CATALOG: dict[str, CodeInfo] = {
+    # Reading files
+    "file-not-found": _e("File not found", "A path given on the command line does not exist."),
+    "file-unreadable": _e("File unreadable", "The file exists but cannot be read (permissions, a directory, a device)."),
+    "file-too-large": _e("File too large", "The file is larger than the limit for bank files; split it or check it is the right file."),
+    "not-utf8": _e("Not UTF-8", "The file is not valid UTF-8 text; save it as UTF-8."),
+    "empty-file": _e("Empty file", "The file holds no YAML document."),
+    "tab-character": _e("Tab character", "A tab character; YAML indentation and bank text use spaces only."),
+    "yaml-syntax": _e("YAML syntax error", "The file is not well-formed YAML."),
+    "yaml-multiple-documents": _e("Several YAML documents", "The file holds more than one YAML document; keep one per file."),
+    "yaml-too-deep": _e("Nesting too deep", "The YAML nests deeper than any bank file needs."),
+    "yaml-alias": _e("YAML anchor or alias", "Anchors and aliases (&x, *x) are not allowed in bank files; write the value out."),
+    "yaml-duplicate-key": _e("Duplicate key", "The same key appears twice in one mapping; YAML would silently keep only the last."),
+    "yaml-unsupported-tag": _e("Unsupported YAML tag", "An explicit tag such as !!python/object; bank files use plain values only."),
+    "yaml-boolean-as-text": _e("YAML 1.1 boolean where text is expected", "An unquoted yes/no/on/off/true/false is read as a boolean; quote it."),
+    "yaml-key-not-text": _e("Key is not text", "A mapping key is a number, boolean, null or collection; keys are text."),
+    # Schema
+    "schema-required": _e("Missing required key", "A required key is missing from this mapping."),
+    "schema-unknown-key": _e("Unknown key", "A key the format does not define (often a typo)."),
+    "schema-type": _e("Wrong type", "The value has the wrong type (for instance a number where text is expected)."),
+    "schema-enum": _e("Value not allowed", "The value is not one of the allowed values."),
+    "schema-pattern": _e("Value has the wrong form", "The text does not have the required form (for instance a code such as T1.2)."),
+    "schema-too-short": _e("Too short or too few", "A text is empty or a list has too few entries."),
+    "schema-too-long": _e("Too long or too many", "A text is too long or a list has too many entries."),
+    "schema-not-unique": _e("Repeated entries", "A list repeats an entry."),
+    "schema-out-of-range": _e("Number out of range", "A number is below the minimum or above the maximum."),
+    "schema-invalid": _e("Invalid value", "The value breaks another rule of the format."),
+    # Standards
+    "standard-duplicate-id": _e("Duplicate standard id", "Two standards files declare the same id."),
+    "standard-filename-mismatch": _w("File name differs from id", "A standard file should be named <id>.yaml."),
+    "standard-duplicate-code": _w("Code repeated in a standard", "A duty, task, output or indicator code appears twice in one standard (kept as written in the source)."),
+    "standard-irregular-code": _w("Irregular code", "A code whose form or number does not match its place (kept as written in the source)."),
+    "standard-code-renamed": _w("One code, several names", "A K or S code carries different names in different duties of one standard (kept as written)."),
+    "standard-empty-task": _w("Task without outputs or indicators", "A task lists no work outputs or no performance indicators in the source."),
+    "standard-unknown-reference": _e("Unknown standard in supersedes/superseded_by", "supersedes or superseded_by names a standard that does not exist."),
+    "standard-supersession-mismatch": _e("Supersession not mutual", "A supersedes B, but B does not name A in superseded_by (or the other way round)."),
+    "standard-status-mismatch": _e("Status disagrees with superseded_by", "A superseded standard needs superseded_by, and a current one must not have it."),
+    # Items
+    "unknown-standard": _e("Unknown standard", "The item names a standard that is not in standards/."),
+    "unknown-task": _e("Unknown task", "The task is not in the item's standard."),
+    "competency-not-in-duty": _e("K/S code not in the task's duty", "A knowledge or skill code is not listed for the duty that contains the item's task."),
+    "attitude-not-in-standard": _e("Unknown attitude", "An attitude (A) code is not listed in the item's standard."),
+    "indicator-not-in-task": _e("Indicator not under the task", "A performance indicator (P) code is not listed under the item's task."),
+    "answer-not-an-option": _e("Answer is not an option", "The answer names a label that is not among the options."),
+    "single-answer-count": _e("Single choice needs exactly one answer", "A single item's answer must be exactly one label."),
+    "multiple-answer-count": _e("Multiple response needs two or more answers", "A multiple item's answer must list at least two labels."),
+    "duplicate-item-id": _e("Duplicate item id", "Two item files declare the same id."),
+    "duplicate-stem": _e("Duplicate stem", "Two items have the same stem once spacing and punctuation are ignored."),
+    "duplicate-option-text": _e("Duplicate option text", "Two options of one item say the same thing."),
+    "unknown-enemy": _e("Unknown enemy", "An item listed under enemies does not exist."),
+    "enemy-self": _e("Item is its own enemy", "An item lists itself under enemies."),
+    "superseded-standard": _w("Item on a superseded standard", "The item assesses a standard that a newer one replaces; move it to the current standard."),
+    "simplified-chinese": _w("Simplified Chinese character", "Text contains a Simplified character; use Traditional Chinese as written in Taiwan."),
+    "item-folder-mismatch": _w("Item in another standard's folder", "Items live under items/<standard-id>/; this one is filed under a different standard."),
+    "item-filename-mismatch": _w("File name differs from id", "An item file should be named <id>.yaml."),
+    "option-count": _w("Unusual number of options", "Single choice items have four options (A-D); multiple response items four or five."),
+    "option-labels-not-consecutive": _w("Option labels skip a letter", "Option labels run A, B, C, D… without gaps."),
+    "set-single-item": _w("Set with one item", "A set (shared scenario) is used by only one item."),
+    "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
+    # Runner
+    "unknown-file-kind": _e("Unknown kind of file", "The file is neither under standards/, items/ nor blueprints/; pass --kind."),
+}
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One finding, located in a file. Equality and order ignore the message text."""
+
+    file: str
+    line: int
+    column: int
+    code: str
+    path: str = ""
+    severity: Severity = field(default=Severity.ERROR, compare=False)
+    message: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "path": self.path,
+            "message": self.message,
+        }
+
+
+def problem(code: str, file: str, line: int, column: int, message: str, path: str = "") -> Problem:
+    """Build a problem whose severity comes from the catalog (KeyError for unknown codes)."""
+    return Problem(
+        file=file,
+        line=line,
+        column=column,
+        code=code,
+        path=path,
+        severity=CATALOG[code].severity,
+        message=message,
+    )
+
+
+def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
+    """Render a data path as dotted keys with [index] for list positions: ``options.A``, ``duties[2].tasks[0]``."""
+    out = ""
+    for part in parts:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out

@@ -1,0 +1,166 @@
+"""Validation: runs every check over standards, items and blueprints and collects the problems."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from questionbank import checks
+from questionbank.documents import Document, read_document
+from questionbank.items import Item, item_from_document
+from questionbank.problems import Problem, Severity, problem
+from questionbank.schemas import schema_problems
+from questionbank.standards import Standard, standard_from_document
+
+KINDS = ("standard", "item", "blueprint")
+YAML_SUFFIXES = (".yaml", ".yml")
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """All problems of one run, sorted by file, line and column, and what was read."""
+
+    problems: tuple[Problem, ...]
+    files: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for p in self.problems if p.severity is Severity.WARNING)
+
+    def summary(self) -> dict[str, Any]:
+        return {"files": sum(self.files.values()), **{f"{kind}s": n for kind, n in self.files.items()}, "errors": self.errors, "warnings": self.warnings}
+
+    def to_dict(self) -> dict[str, Any]:
+        return {"problems": [p.to_dict() for p in self.problems], "summary": self.summary()}
+
+
+@dataclass
+class Bank:
+    """What a run loaded: valid standards and items, with the documents that locate them."""
+
+    standards: dict[str, Standard] = field(default_factory=dict)
+    items: list[tuple[Document, Item]] = field(default_factory=list)
+    standard_documents: dict[str, Document] = field(default_factory=dict)
+
+
+def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
+    """YAML files under the given files and folders, in a stable order; missing paths are problems."""
+    files: list[Path] = []
+    problems: list[Problem] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(problem("file-not-found", str(path), 1, 1, "no such file or folder; check the path"))
+    unique = list(dict.fromkeys(files))
+    return unique, problems
+
+
+def kind_of(path: Path, data: Any = None) -> str:
+    """standard, item or blueprint: from the nearest folder so named, else from the content."""
+    for parent in path.parents:
+        if parent.name == "standards":
+            return "standard"
+        if parent.name == "blueprints":
+            return "blueprint"
+        if parent.name == "items":
+            return "item"
+    if isinstance(data, dict) and "duties" in data:
+        return "standard"
+    return "item"
+
+
+def load_standards(files: Iterable[Path]) -> tuple[list[tuple[Document, Standard]], list[Problem]]:
+    """Parse, schema-check and build standards; invalid ones are left out, their problems returned."""
+    loaded: list[tuple[Document, Standard]] = []
+    problems: list[Problem] = []
+    for path in files:
+        document, found = read_document(str(path))
+        problems.extend(found)
+        if document is None:
+            continue
+        schema_found = schema_problems(document, "standard")
+        problems.extend(schema_found)
+        if found or schema_found:
+            continue
+        loaded.append((document, standard_from_document(document)))
+    return loaded, problems
+
+
+def validate(
+    paths: Iterable[str | os.PathLike[str]] | None = None,
+    standards_dir: str | os.PathLike[str] = "standards",
+    items_dir: str | os.PathLike[str] = "items",
+    kind: str | None = None,
+) -> ValidationResult:
+    """Validate files and folders (default: standards/, items/ and blueprints/ that exist).
+
+    Items are checked against the standards in ``standards_dir`` (plus any standards among the
+    paths); enemies may name any item filed in ``items_dir``.
+    """
+    result, _ = validate_bank(paths, standards_dir, items_dir, kind)
+    return result
+
+
+def validate_bank(
+    paths: Iterable[str | os.PathLike[str]] | None = None,
+    standards_dir: str | os.PathLike[str] = "standards",
+    items_dir: str | os.PathLike[str] = "items",
+    kind: str | None = None,
+) -> tuple[ValidationResult, Bank]:
+    """As :func:`validate`, also returning what was loaded (for coverage and assembly)."""
+    if paths is None:
+        paths = [p for p in (standards_dir, items_dir, "blueprints") if Path(p).is_dir()]
+    files, problems = discover(paths)
+    by_kind: dict[str, list[Path]] = {k: [] for k in KINDS}
+    for path in files:
+        by_kind[kind or kind_of(path)].append(path)
+
+    # Standards named on the command line are validated and reported; the rest of
+    # standards/ is loaded quietly as the reference the items are checked against.
+    reported = {p.resolve() for p in by_kind["standard"]}
+    reference = [p for p in discover([standards_dir])[0] if p.resolve() not in reported] if Path(standards_dir).is_dir() else []
+    own, own_problems = load_standards(by_kind["standard"])
+    quiet, _ = load_standards(reference)
+    problems.extend(own_problems)
+    for document, standard in own:
+        problems.extend(checks.check_standard(document, standard))
+        problems.extend(checks.simplified_problems(document))
+    problems.extend(checks.check_standard_set([*own, *quiet]) if own else [])
+    bank = Bank()
+    for document, standard in [*quiet, *own]:
+        bank.standards[standard.id] = standard
+        bank.standard_documents[standard.id] = document
+
+    for path in by_kind["item"]:
+        document, found = read_document(str(path))
+        problems.extend(found)
+        if document is None:
+            continue
+        schema_found = schema_problems(document, "item")
+        problems.extend(schema_found)
+        problems.extend(checks.simplified_problems(document))
+        if found or schema_found:
+            continue
+        item = item_from_document(document)
+        problems.extend(checks.check_item(document, item, bank.standards))
+        bank.items.append((document, item))
+    known_ids = [p.stem for p in Path(items_dir).rglob("*.y*ml")] if Path(items_dir).is_dir() else []
+    problems.extend(checks.check_bank(bank.items, known_ids))
+
+    for path in by_kind["blueprint"]:
+        document, found = read_document(str(path))
+        problems.extend(found)
+
+    counts = {k: len(v) for k, v in by_kind.items()}
+    return ValidationResult(problems=tuple(sorted(set(problems))), files=counts), bank
