@@ -24,19 +24,46 @@ def check_standard(document: Document, standard: Standard) -> list[Problem]:
     found: list[Problem] = []
     if Path(file).stem != standard.id:
         line, column = document.locate(("id",))
-        found.append(problem("standard-filename-mismatch", file, line, column, f"the file is named {Path(file).name} but declares id '{standard.id}'; rename it to {standard.id}.yaml", "id"))
+        found.append(
+            problem(
+                "standard-filename-mismatch",
+                file,
+                line,
+                column,
+                f"the file is named {Path(file).name} but declares id '{standard.id}'; rename it to {standard.id}.yaml",
+                "id",
+            )
+        )
     seen_codes: dict[str, tuple[Any, ...]] = {}
     names: dict[str, tuple[str, tuple[Any, ...]]] = {}
 
     def irregular(path: tuple[Any, ...], code: str, expected: str) -> None:
         line, column = document.locate(path)
-        found.append(problem("standard-irregular-code", file, line, column, f"code '{code}' is irregular here (expected {expected}); kept as written in the source", format_path(path)))
+        found.append(
+            problem(
+                "standard-irregular-code",
+                file,
+                line,
+                column,
+                f"code '{code}' is irregular here (expected {expected}); kept as written in the source",
+                format_path(path),
+            )
+        )
 
     def repeated(path: tuple[Any, ...], code: str) -> None:
         if code in seen_codes:
             line, column = document.locate(path)
             first = document.locate(seen_codes[code])[0]
-            found.append(problem("standard-duplicate-code", file, line, column, f"code '{code}' already appears on line {first}; kept as written in the source", format_path(path)))
+            found.append(
+                problem(
+                    "standard-duplicate-code",
+                    file,
+                    line,
+                    column,
+                    f"code '{code}' already appears on line {first}; kept as written in the source",
+                    format_path(path),
+                )
+            )
         else:
             seen_codes[code] = path
 
@@ -57,7 +84,16 @@ def check_standard(document: Document, standard: Standard) -> list[Problem]:
                 elif previous[0] != entry.name:
                     line, column = document.locate(path)
                     first = document.locate(previous[1])[0]
-                    found.append(problem("standard-code-renamed", file, line, column, f"{entry.code} is named '{entry.name}' here but '{previous[0]}' on line {first}; codes are local to a standard, kept as written", format_path(path)))
+                    found.append(
+                        problem(
+                            "standard-code-renamed",
+                            file,
+                            line,
+                            column,
+                            f"{entry.code} is named '{entry.name}' here but '{previous[0]}' on line {first}; codes are local to a standard, kept as written",
+                            format_path(path),
+                        )
+                    )
         for t_index, task in enumerate(duty.tasks):
             task_path = ("duties", d_index, "tasks", t_index)
             number = task.code[1:]
@@ -73,7 +109,16 @@ def check_standard(document: Document, standard: Standard) -> list[Problem]:
             if not task.outputs or not task.indicators:
                 missing = " and ".join(k for k, v in (("outputs", task.outputs), ("indicators", task.indicators)) if not v)
                 line, column = document.locate((*task_path, "code"))
-                found.append(problem("standard-empty-task", file, line, column, f"task {task.code} lists no {missing} in the source; items cannot be tagged to its indicators", format_path(task_path)))
+                found.append(
+                    problem(
+                        "standard-empty-task",
+                        file,
+                        line,
+                        column,
+                        f"task {task.code} lists no {missing} in the source; items cannot be tagged to its indicators",
+                        format_path(task_path),
+                    )
+                )
     return found
 
 
@@ -84,31 +129,89 @@ def check_standard_set(entries: list[tuple[Document, Standard]]) -> list[Problem
     for document, standard in entries:
         if standard.id in by_id:
             line, column = document.locate(("id",))
-            found.append(problem("standard-duplicate-id", document.file, line, column, f"id '{standard.id}' is already used by {by_id[standard.id][0].file}; give each standard its own id", "id"))
+            found.append(
+                problem(
+                    "standard-duplicate-id",
+                    document.file,
+                    line,
+                    column,
+                    f"id '{standard.id}' is already used by {by_id[standard.id][0].file}; give each standard its own id",
+                    "id",
+                )
+            )
         else:
             by_id[standard.id] = (document, standard)
     for document, standard in by_id.values():
         file = document.file
         if standard.status == "superseded" and not standard.superseded_by:
             line, column = document.locate(("status",))
-            found.append(problem("standard-status-mismatch", file, line, column, "status is superseded but superseded_by is missing; name the standard that replaces it", "status"))
+            found.append(
+                problem(
+                    "standard-status-mismatch",
+                    file,
+                    line,
+                    column,
+                    "status is superseded but superseded_by is missing; name the standard that replaces it",
+                    "status",
+                )
+            )
         if standard.status == "current" and standard.superseded_by:
             line, column = document.locate(("superseded_by",))
-            found.append(problem("standard-status-mismatch", file, line, column, "superseded_by is set but status is current; set status: superseded or remove superseded_by", "superseded_by"))
+            found.append(
+                problem(
+                    "standard-status-mismatch",
+                    file,
+                    line,
+                    column,
+                    "superseded_by is set but status is current; set status: superseded or remove superseded_by",
+                    "superseded_by",
+                )
+            )
         if standard.superseded_by:
             line, column = document.locate(("superseded_by",))
             newer = by_id.get(standard.superseded_by)
             if newer is None:
-                found.append(problem("standard-unknown-reference", file, line, column, f"superseded_by names '{standard.superseded_by}', which is not in standards/", "superseded_by"))
+                found.append(
+                    problem(
+                        "standard-unknown-reference",
+                        file,
+                        line,
+                        column,
+                        f"superseded_by names '{standard.superseded_by}', which is not in standards/",
+                        "superseded_by",
+                    )
+                )
             elif standard.id not in newer[1].supersedes:
-                found.append(problem("standard-supersession-mismatch", file, line, column, f"{standard.superseded_by} does not list '{standard.id}' under supersedes; add it there", "superseded_by"))
+                found.append(
+                    problem(
+                        "standard-supersession-mismatch",
+                        file,
+                        line,
+                        column,
+                        f"{standard.superseded_by} does not list '{standard.id}' under supersedes; add it there",
+                        "superseded_by",
+                    )
+                )
         for index, older_id in enumerate(standard.supersedes):
             line, column = document.locate(("supersedes", index))
             older = by_id.get(older_id)
             if older is None:
-                found.append(problem("standard-unknown-reference", file, line, column, f"supersedes names '{older_id}', which is not in standards/", f"supersedes[{index}]"))
+                found.append(
+                    problem(
+                        "standard-unknown-reference", file, line, column, f"supersedes names '{older_id}', which is not in standards/", f"supersedes[{index}]"
+                    )
+                )
             elif older[1].superseded_by != standard.id:
-                found.append(problem("standard-supersession-mismatch", file, line, column, f"{older_id} does not name '{standard.id}' in superseded_by; set it there", f"supersedes[{index}]"))
+                found.append(
+                    problem(
+                        "standard-supersession-mismatch",
+                        file,
+                        line,
+                        column,
+                        f"{older_id} does not name '{standard.id}' in superseded_by; set it there",
+                        f"supersedes[{index}]",
+                    )
+                )
     return found
 
 
@@ -141,7 +244,11 @@ def check_item(document: Document, item: Item, standards: dict[str, Standard]) -
         add("unknown-standard", ("standard",), f"standard '{item.standard}' is not in standards/ (known: {known})")
         return found
     if standard.status == "superseded":
-        add("superseded-standard", ("standard",), f"standard '{item.standard}' is superseded by '{standard.superseded_by}'; write items for the current standard")
+        add(
+            "superseded-standard",
+            ("standard",),
+            f"standard '{item.standard}' is superseded by '{standard.superseded_by}'; write items for the current standard",
+        )
     duty = standard.duty_of(item.task)
     if duty is None:
         add("unknown-task", ("task",), f"task {item.task} is not in {standard.id} (its tasks run {_task_range(standard)})")
@@ -152,7 +259,11 @@ def check_item(document: Document, item: Item, standards: dict[str, Standard]) -
             if code not in standard.attitude_codes:
                 add("attitude-not-in-standard", ("competencies", index), f"attitude {code} is not listed in {standard.id}")
         elif code not in duty.competency_codes:
-            add("competency-not-in-duty", ("competencies", index), f"{code} is not listed for duty {duty.code} ({duty.name}), which contains task {item.task}; use one of {', '.join(sorted(c for c in duty.competency_codes if c[0] == code[0]))}")
+            add(
+                "competency-not-in-duty",
+                ("competencies", index),
+                f"{code} is not listed for duty {duty.code} ({duty.name}), which contains task {item.task}; use one of {', '.join(sorted(c for c in duty.competency_codes if c[0] == code[0]))}",
+            )
     for index, code in enumerate(item.indicators):
         if code not in task.indicator_codes:
             listed = ", ".join(i.code for i in task.indicators) or "none"
@@ -210,14 +321,32 @@ def check_bank(entries: list[tuple[Document, Item]], known_ids: Iterable[str] = 
         if item.id in first_id:
             line, column = document.locate(("id",))
             other = first_id[item.id]
-            found.append(problem("duplicate-item-id", document.file, line, column, f"id '{item.id}' is also used by {other.file}:{other.locate(('id',))[0]}; give each item its own id", "id"))
+            found.append(
+                problem(
+                    "duplicate-item-id",
+                    document.file,
+                    line,
+                    column,
+                    f"id '{item.id}' is also used by {other.file}:{other.locate(('id',))[0]}; give each item its own id",
+                    "id",
+                )
+            )
         else:
             first_id[item.id] = document
         stem = normalise(item.stem)
         if stem in first_stem:
             other_doc, other_item = first_stem[stem]
             line, column = document.locate(("stem",))
-            found.append(problem("duplicate-stem", document.file, line, column, f"the stem repeats that of item {other_item.id} ({other_doc.file}:{other_doc.locate(('stem',))[0]}); rewrite it or retire one", "stem"))
+            found.append(
+                problem(
+                    "duplicate-stem",
+                    document.file,
+                    line,
+                    column,
+                    f"the stem repeats that of item {other_item.id} ({other_doc.file}:{other_doc.locate(('stem',))[0]}); rewrite it or retire one",
+                    "stem",
+                )
+            )
         else:
             first_stem[stem] = (document, item)
         if item.set:
@@ -227,18 +356,38 @@ def check_bank(entries: list[tuple[Document, Item]], known_ids: Iterable[str] = 
         for index, enemy in enumerate(item.enemies):
             if enemy not in existing and enemy != item.id:
                 line, column = document.locate(("enemies", index))
-                found.append(problem("unknown-enemy", document.file, line, column, f"enemy '{enemy}' is not an item of the bank; fix the id or remove it", f"enemies[{index}]"))
+                found.append(
+                    problem(
+                        "unknown-enemy",
+                        document.file,
+                        line,
+                        column,
+                        f"enemy '{enemy}' is not an item of the bank; fix the id or remove it",
+                        f"enemies[{index}]",
+                    )
+                )
     for set_id, members in sets.items():
         if len(members) == 1:
             document, item = members[0]
             line, column = document.locate(("set",))
-            found.append(problem("set-single-item", document.file, line, column, f"set '{set_id}' has no other item; add its sibling items or remove the set", "set"))
+            found.append(
+                problem("set-single-item", document.file, line, column, f"set '{set_id}' has no other item; add its sibling items or remove the set", "set")
+            )
         standards = {item.standard for _, item in members}
         if len(standards) > 1:
             for document, item in members[1:]:
                 if item.standard != members[0][1].standard:
                     line, column = document.locate(("set",))
-                    found.append(problem("set-spans-standards", document.file, line, column, f"set '{set_id}' also holds items of {members[0][1].standard}; a set belongs to one standard", "set"))
+                    found.append(
+                        problem(
+                            "set-spans-standards",
+                            document.file,
+                            line,
+                            column,
+                            f"set '{set_id}' also holds items of {members[0][1].standard}; a set belongs to one standard",
+                            "set",
+                        )
+                    )
     return found
 
 
@@ -306,7 +455,16 @@ def _simplified_in_value(document: Document, value: str, path: tuple[Any, ...], 
         line, column = document.position(start + at) if at >= 0 else document.locate(path)
         suggestion = converted[match.start()] if len(converted) == len(value) else ""
         hint = f"; write '{suggestion}'" if suggestion and suggestion != char else ""
-        found.append(problem("simplified-chinese", document.file, line, column, f"'{char}' is a Simplified character{hint} (Traditional Chinese as used in Taiwan)", format_path(path)))
+        found.append(
+            problem(
+                "simplified-chinese",
+                document.file,
+                line,
+                column,
+                f"'{char}' is a Simplified character{hint} (Traditional Chinese as used in Taiwan)",
+                format_path(path),
+            )
+        )
     return found
 
 

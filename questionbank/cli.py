@@ -65,7 +65,9 @@ def _validate(args: argparse.Namespace) -> int:
         for p in result.problems:
             print(f"{p.file}:{p.line}:{p.column}: {p.severity.value} [{p.code}] {p.message}")
         summary = result.summary()
-        print(f"{summary['files']} files checked ({summary['standards']} standards, {summary['items']} items, {summary['blueprints']} blueprints): {result.errors} errors, {result.warnings} warnings")
+        print(
+            f"{summary['files']} files checked ({summary['standards']} standards, {summary['items']} items, {summary['blueprints']} blueprints): {result.errors} errors, {result.warnings} warnings"
+        )
     if result.errors:
         return EXIT_PROBLEMS
     if args.strict and result.warnings:

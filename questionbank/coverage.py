@@ -43,9 +43,7 @@ class StandardCoverage:
             "by_type": self.by_type,
             "by_cognitive_level": self.by_level,
             "by_key": self.by_key,
-            "duties": [
-                {"code": d.code, "name": d.name, "items": d.items, "tasks": d.tasks} for d in self.duties
-            ],
+            "duties": [{"code": d.code, "name": d.name, "items": d.items, "tasks": d.tasks} for d in self.duties],
             "tasks_without_items": list(self.tasks_without_items),
             "competencies_never_assessed": list(self.competencies_never_assessed),
         }

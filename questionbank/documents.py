@@ -22,9 +22,7 @@ MAX_DEPTH = 64
 _SCAN_THRESHOLD = 8 * 1024
 
 _STR = "tag:yaml.org,2002:str"
-_YAML11_BOOLEANS = frozenset(
-    {"y", "yes", "n", "no", "on", "off", "true", "false"}
-)
+_YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})
 
 _constructor = yaml.SafeLoader("")  # only its scalar constructors are used
 _SCALAR_TAGS = {
@@ -136,23 +134,22 @@ def parse_document(file: str, raw: bytes) -> tuple[Document | None, list[Problem
         return None, problems
     if extra is not None:
         mark = extra.start_mark
-        problems.append(problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here (---); keep one document per file"))
+        problems.append(
+            problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here (---); keep one document per file")
+        )
     if root is None:
         problems.append(problem("empty-file", file, 1, 1, "the file has no content; write the YAML mapping or delete the file"))
         return None, problems
     data, build_problems = _build(file, root)
+    if any(p.code == "yaml-alias" for p in build_problems):
+        build_problems = [p for p in build_problems if p.code != "yaml-alias"] + _alias_problems(file, text)
     problems.extend(build_problems)
     return Document(file=file, data=data, root=root, text=text), problems
 
 
 def is_yaml11_boolean(node: yaml.Node | None) -> bool:
     """True for a plain (unquoted) scalar that YAML 1.1 reads as a boolean, such as ``no``."""
-    return (
-        isinstance(node, yaml.ScalarNode)
-        and node.style is None
-        and node.tag == "tag:yaml.org,2002:bool"
-        and node.value.lower() in _YAML11_BOOLEANS
-    )
+    return isinstance(node, yaml.ScalarNode) and not node.style and node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in _YAML11_BOOLEANS
 
 
 def _build(file: str, root: yaml.Node) -> tuple[Any, list[Problem]]:
@@ -166,7 +163,16 @@ def _build(file: str, root: yaml.Node) -> tuple[Any, list[Problem]]:
         node, container, slot, path = stack.pop()
         if id(node) in seen:
             mark = node.start_mark
-            problems.append(problem("yaml-alias", file, mark.line + 1, mark.column + 1, "an alias (*name) repeats a value; write the value out instead of using anchors and aliases", format_path(path)))
+            problems.append(
+                problem(
+                    "yaml-alias",
+                    file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    "an alias (*name) repeats a value; write the value out instead of using anchors and aliases",
+                    format_path(path),
+                )
+            )
             container[slot] = None
             continue
         seen.add(id(node))
@@ -185,10 +191,21 @@ def _build(file: str, root: yaml.Node) -> tuple[Any, list[Problem]]:
                 key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
                 mark = key_node.start_mark
                 if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, "tag:yaml.org,2002:int"):
-                    problems.append(problem("yaml-key-not-text", file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text", format_path(path)))
+                    problems.append(
+                        problem("yaml-key-not-text", file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text", format_path(path))
+                    )
                     continue
                 if key in mapping:
-                    problems.append(problem("yaml-duplicate-key", file, mark.line + 1, mark.column + 1, f"key '{key}' already appears in this mapping; remove or rename one of them", format_path((*path, key))))
+                    problems.append(
+                        problem(
+                            "yaml-duplicate-key",
+                            file,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"key '{key}' already appears in this mapping; remove or rename one of them",
+                            format_path((*path, key)),
+                        )
+                    )
                     continue
                 mapping[key] = None
                 pending.append((value_node, mapping, key, (*path, key)))
@@ -201,13 +218,40 @@ def _scalar(file: str, node: yaml.ScalarNode, path: tuple[Any, ...], problems: l
         return node.value
     if node.tag not in _SCALAR_TAGS:
         mark = node.start_mark
-        problems.append(problem("yaml-unsupported-tag", file, mark.line + 1, mark.column + 1, f"tag {node.tag} is not allowed; remove it and write a plain value", format_path(path)))
+        problems.append(
+            problem(
+                "yaml-unsupported-tag",
+                file,
+                mark.line + 1,
+                mark.column + 1,
+                f"tag {node.tag} is not allowed; remove it and write a plain value",
+                format_path(path),
+            )
+        )
         return node.value
     try:
         return _constructor.yaml_constructors[node.tag](_constructor, node)
     except (ValueError, TypeError, OverflowError, yaml.YAMLError):
         # e.g. an out-of-range date: keep the text and let the schema judge it
         return node.value
+
+
+def _alias_problems(file: str, text: str) -> list[Problem]:
+    """One problem where each alias is used (the composed nodes only remember the anchor)."""
+    found = []
+    for event in yaml.parse(text, Loader=yaml.CSafeLoader):
+        if isinstance(event, yaml.AliasEvent):
+            mark = event.start_mark
+            found.append(
+                problem(
+                    "yaml-alias",
+                    file,
+                    mark.line + 1,
+                    mark.column + 1,
+                    f"alias *{event.anchor} repeats a value; write the value out instead of using anchors and aliases",
+                )
+            )
+    return found
 
 
 def _depth_ok(file: str, text: str, problems: list[Problem]) -> bool:
@@ -218,7 +262,15 @@ def _depth_ok(file: str, text: str, problems: list[Problem]) -> bool:
                 depth += 1
                 if depth > MAX_DEPTH:
                     mark = event.start_mark
-                    problems.append(problem("yaml-too-deep", file, mark.line + 1, mark.column + 1, f"the YAML nests more than {MAX_DEPTH} levels here; bank files need only a few"))
+                    problems.append(
+                        problem(
+                            "yaml-too-deep",
+                            file,
+                            mark.line + 1,
+                            mark.column + 1,
+                            f"the YAML nests more than {MAX_DEPTH} levels here; bank files need only a few",
+                        )
+                    )
                     return False
             elif isinstance(event, (yaml.MappingEndEvent, yaml.SequenceEndEvent)):
                 depth -= 1

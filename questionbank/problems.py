@@ -7,11 +7,11 @@ was found (file, 1-based line and column, and the data path inside the document)
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 from typing import Any
 
 
-class Severity(str, Enum):
+class Severity(StrEnum):
     ERROR = "error"
     WARNING = "warning"
 
@@ -61,7 +61,9 @@ CATALOG: dict[str, CodeInfo] = {
     # Standards
     "standard-duplicate-id": _e("Duplicate standard id", "Two standards files declare the same id."),
     "standard-filename-mismatch": _w("File name differs from id", "A standard file should be named <id>.yaml."),
-    "standard-duplicate-code": _w("Code repeated in a standard", "A duty, task, output or indicator code appears twice in one standard (kept as written in the source)."),
+    "standard-duplicate-code": _w(
+        "Code repeated in a standard", "A duty, task, output or indicator code appears twice in one standard (kept as written in the source)."
+    ),
     "standard-irregular-code": _w("Irregular code", "A code whose form or number does not match its place (kept as written in the source)."),
     "standard-code-renamed": _w("One code, several names", "A K or S code carries different names in different duties of one standard (kept as written)."),
     "standard-empty-task": _w("Task without outputs or indicators", "A task lists no work outputs or no performance indicators in the source."),
@@ -90,8 +92,6 @@ CATALOG: dict[str, CodeInfo] = {
     "option-labels-not-consecutive": _w("Option labels skip a letter", "Option labels run A, B, C, D… without gaps."),
     "set-single-item": _w("Set with one item", "A set (shared scenario) is used by only one item."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
-    # Runner
-    "unknown-file-kind": _e("Unknown kind of file", "The file is neither under standards/, items/ nor blueprints/; pass --kind."),
 }
 
 

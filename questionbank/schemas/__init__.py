@@ -80,11 +80,11 @@ def schema_problems(document: Document, name: str) -> list[Problem]:
         pass
     found: list[Problem] = []
     for error in _validator(name).iter_errors(document.data):
-        found.extend(_to_problems(document, error))
+        found.extend(_to_problems(document, error, load_schema(name)))
     return sorted(set(found))
 
 
-def _to_problems(document: Document, error: Any) -> list[Problem]:
+def _to_problems(document: Document, error: Any, root: dict[str, Any]) -> list[Problem]:
     path = tuple(error.absolute_path)
     validator = error.validator
     instance = error.instance
@@ -92,14 +92,13 @@ def _to_problems(document: Document, error: Any) -> list[Problem]:
     if validator in ("anyOf", "oneOf") and error.context:
         # Report the branch whose type matched the value: its error is the specific one.
         typed = [e for e in error.context if e.validator != "type"] or list(error.context)
-        return _to_problems(document, max(typed, key=lambda e: len(e.absolute_path)))
+        return _to_problems(document, max(typed, key=lambda e: len(e.absolute_path)), root)
     if validator == "required" and isinstance(instance, dict):
         missing = [key for key in error.validator_value if key not in instance]
         line, column = document.locate(path)
         where = f"in '{format_path(path)}'" if path else "at the top level"
         return [
-            problem("schema-required", file, line, column, f"required key '{key}' is missing {where}; add it", format_path((*path, key)))
-            for key in missing
+            problem("schema-required", file, line, column, f"required key '{key}' is missing {where}; add it", format_path((*path, key))) for key in missing
         ]
     if validator == "additionalProperties" and isinstance(instance, dict):
         known = set(error.schema.get("properties", {}))
@@ -115,11 +114,37 @@ def _to_problems(document: Document, error: Any) -> list[Problem]:
         return out
     if validator == "propertyNames":
         line, column = document.locate((*path, instance), key=True)
-        return [problem("schema-pattern", file, line, column, f"key '{instance}' is not allowed here (expected a form matching {error.schema.get('pattern', 'the format')}); rename it", format_path((*path, instance)))]
+        return [
+            problem(
+                "schema-pattern",
+                file,
+                line,
+                column,
+                f"key '{instance}' is not allowed here (expected a form matching {error.schema.get('pattern', 'the format')}); rename it",
+                format_path((*path, instance)),
+            )
+        ]
     if error.schema is False:
-        line, column = document.locate(path, key=True)
-        parent = format_path(path[:-1]) or "this item"
-        return [problem("schema-unknown-key", file, line, column, f"'{path[-1] if path else ''}' is not allowed for {parent} of this type; remove it", format_path(path))]
+        # jsonschema reports a property forbidden by a `false` subschema without its name;
+        # recover it from the "properties" mapping the schema path points into.
+        keys = _false_schema_keys(error, document, path, root)
+        out = []
+        for key in keys:
+            line, column = document.locate((*path, key), key=True)
+            out.append(problem("schema-unknown-key", file, line, column, f"'{key}' is not used for this kind of item; remove it", format_path((*path, key))))
+        return out
+    if "propertyNames" in error.absolute_schema_path:
+        line, column = document.locate((*path, instance), key=True)
+        return [
+            problem(
+                "schema-pattern",
+                file,
+                line,
+                column,
+                f"key '{instance}' is not allowed here (expected the form {error.validator_value}); rename it",
+                format_path((*path, instance)),
+            )
+        ]
     line, column = document.locate(path)
     where = format_path(path)
     if validator == "type":
@@ -127,7 +152,16 @@ def _to_problems(document: Document, error: Any) -> list[Problem]:
         expected = error.validator_value
         expected_list = expected if isinstance(expected, list) else [expected]
         if "string" in expected_list and is_yaml11_boolean(node):
-            return [problem("yaml-boolean-as-text", file, line, column, f"unquoted {node.value!r} is read as a boolean; write it in quotes ('{node.value}') to keep it as text", where)]
+            return [
+                problem(
+                    "yaml-boolean-as-text",
+                    file,
+                    line,
+                    column,
+                    f"unquoted {node.value!r} is read as a boolean; write it in quotes ('{node.value}') to keep it as text",
+                    where,
+                )
+            ]
         wanted = " or ".join(_TYPE_NAMES.get(t, t) for t in expected_list)
         hint = "; put the value in quotes" if "string" in expected_list else ""
         return [problem("schema-type", file, line, column, f"'{where or 'document'}' must be {wanted}, not {_describe(instance)}{hint}", where)]
@@ -135,9 +169,32 @@ def _to_problems(document: Document, error: Any) -> list[Problem]:
         allowed = error.validator_value if validator == "enum" else [error.validator_value]
         return [problem("schema-enum", file, line, column, f"'{where}' is {instance!r}; allowed: {', '.join(map(str, allowed))}", where)]
     if validator == "pattern":
-        return [problem("schema-pattern", file, line, column, f"'{where}' is {instance!r}, which does not have the required form ({error.validator_value})", where)]
+        return [
+            problem("schema-pattern", file, line, column, f"'{where}' is {instance!r}, which does not have the required form ({error.validator_value})", where)
+        ]
     code = _CODES.get(validator, "schema-invalid")
     return [problem(code, file, line, column, f"'{where or 'document'}': {error.message}", where)]
+
+
+def _false_schema_keys(error: Any, document: Document, path: tuple[Any, ...], root: dict[str, Any]) -> list[Any]:
+    schema_path = list(error.absolute_schema_path)
+    if schema_path and schema_path[-1] == "properties":
+        schema: Any = root
+        for part in schema_path:
+            schema = schema[part]
+        instance = _data_at(document.data, path)
+        if isinstance(schema, dict) and isinstance(instance, dict):
+            return [key for key, sub in schema.items() if sub is False and key in instance]
+    return [path[-1]] if path else []
+
+
+def _data_at(data: Any, path: tuple[Any, ...]) -> Any:
+    for part in path:
+        try:
+            data = data[part]
+        except (KeyError, IndexError, TypeError):
+            return None
+    return data
 
 
 def _describe(value: Any) -> str:

@@ -1,0 +1,37 @@
+# The two commands: `make run` and `make test`. Everything else is a helper of those two.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+DEV_STAMP := $(VENV)/.installed-dev
+
+.PHONY: run test lint validate coverage bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+
+$(STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(DEV_STAMP): pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $@ $(STAMP)
+
+## run: install, then validate and show the coverage of the shipped bank
+run: $(STAMP)
+	-$(BIN)/qbank validate
+	$(BIN)/qbank coverage
+
+## test: install with dev dependencies, run ruff and the whole pytest suite
+test: $(DEV_STAMP)
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest
+
+bench: $(DEV_STAMP)
+	$(BIN)/python benchmarks/validate_bench.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache benchmarks/out
