@@ -394,13 +394,12 @@ def check_bank(entries: list[tuple[Document, Item]], known_ids: Iterable[str] = 
 # ---------------------------------------------------------------- text
 
 
-_DROP = {"Z", "P", "S", "C"}
+_NOT_WORD = re.compile(r"[\W_]+")
 
 
 def normalise(text: str) -> str:
     """Text folded for duplicate detection: NFKC, case-folded, without spacing, punctuation or symbols."""
-    folded = unicodedata.normalize("NFKC", text).casefold()
-    return "".join(ch for ch in folded if unicodedata.category(ch)[0] not in _DROP)
+    return _NOT_WORD.sub("", unicodedata.normalize("NFKC", text).casefold())
 
 
 @cache

@@ -8,12 +8,12 @@ nothing here raises on bad input.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from functools import cached_property
 from typing import Any
 
 import yaml
 
-from questionbank.problems import Problem, format_path, problem
+from questionbank.problems import Problem, problem
 
 MAX_FILE_BYTES = 2 * 1024 * 1024
 MAX_DEPTH = 64
@@ -24,25 +24,30 @@ _SCAN_THRESHOLD = 8 * 1024
 _STR = "tag:yaml.org,2002:str"
 _YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})
 
-_constructor = yaml.SafeLoader("")  # only its scalar constructors are used
-_SCALAR_TAGS = {
-    "tag:yaml.org,2002:null",
-    "tag:yaml.org,2002:bool",
-    "tag:yaml.org,2002:int",
-    "tag:yaml.org,2002:float",
-    "tag:yaml.org,2002:timestamp",
-    _STR,
-}
 
 
-@dataclass(frozen=True)
 class Document:
-    """A parsed YAML file: ``data`` (plain Python values) and ``root`` (nodes with positions)."""
+    """A parsed YAML file: ``data`` (plain Python values) and ``root`` (nodes with positions).
 
-    file: str
-    data: Any
-    root: yaml.Node | None
-    text: str = ""
+    The node tree is composed only when a position is asked for, so valid files cost no more
+    than a plain load.
+    """
+
+    __slots__ = ("__dict__", "data", "file", "text")
+
+    def __init__(self, file: str, data: Any, text: str = "", root: yaml.Node | None = None) -> None:
+        self.file = file
+        self.data = data
+        self.text = text
+        if root is not None:
+            self.__dict__["root"] = root
+
+    @cached_property
+    def root(self) -> yaml.Node | None:
+        try:
+            return yaml.compose(self.text, Loader=yaml.CSafeLoader)
+        except yaml.YAMLError:
+            return None
 
     def locate(self, path: tuple[Any, ...] | list[Any], key: bool = False) -> tuple[int, int]:
         """1-based (line, column) of the value at ``path``, or of its key when ``key`` is true.
@@ -122,118 +127,84 @@ def parse_document(file: str, raw: bytes) -> tuple[Document | None, list[Problem
         return None, problems
     if (len(text) > _SCAN_THRESHOLD or text.count("[") + text.count("{") > MAX_DEPTH) and not _depth_ok(file, text, problems):
         return None, problems
+    loader = _Loader(file, text)
     try:
-        nodes = yaml.compose_all(text, Loader=yaml.CSafeLoader)
-        root = next(nodes, None)
-        extra = next(nodes, None)
+        data = loader.get_single_data()
+    except yaml.composer.ComposerError as exc:
+        if "single document" in f"{exc.context} {exc.problem}" and exc.problem_mark is not None:
+            mark = exc.problem_mark
+            problems.append(problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here; keep one document per file"))
+        else:
+            problems.append(_syntax_problem(file, exc))
+        return None, problems
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(file, exc))
         return None, problems
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         problems.append(problem("yaml-syntax", file, 1, 1, f"{exc}; fix the YAML syntax"))
         return None, problems
-    if extra is not None:
-        mark = extra.start_mark
-        problems.append(
-            problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here (---); keep one document per file")
-        )
-    if root is None:
+    finally:
+        loader.dispose()
+    if data is None and not loader.had_root:
         problems.append(problem("empty-file", file, 1, 1, "the file has no content; write the YAML mapping or delete the file"))
         return None, problems
-    data, build_problems = _build(file, root)
-    if any(p.code == "yaml-alias" for p in build_problems):
-        build_problems = [p for p in build_problems if p.code != "yaml-alias"] + _alias_problems(file, text)
-    problems.extend(build_problems)
-    return Document(file=file, data=data, root=root, text=text), problems
+    if loader.aliased:
+        problems.extend(_alias_problems(file, text))
+    problems.extend(loader.problems)
+    return Document(file=file, data=data, text=text), problems
+
+
+class _Loader(yaml.CSafeLoader):
+    """libyaml's safe loader that records, instead of hiding, duplicate keys, aliases and odd tags."""
+
+    def __init__(self, file: str, text: str) -> None:
+        super().__init__(text)
+        self.file = file
+        self.problems: list[Problem] = []
+        self.aliased = False
+        self.had_root = False
+
+    def construct_document(self, node: yaml.Node) -> Any:
+        self.had_root = True
+        return super().construct_document(node)
+
+    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
+        # A node met a second time was reached through an alias (or is recursive).
+        if node in self.constructed_objects or node in self.recursive_objects:
+            self.aliased = True
+            return None
+        return super().construct_object(node, deep=deep)
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:  # type: ignore[override]
+        if not isinstance(node, yaml.MappingNode):
+            return super().construct_mapping(node, deep=deep)
+        seen: set[Any] = set()
+        kept = []
+        for key_node, value_node in node.value:
+            mark = key_node.start_mark
+            if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, "tag:yaml.org,2002:int"):
+                self.problems.append(problem("yaml-key-not-text", self.file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text"))
+                continue
+            if key_node.value in seen:
+                self.problems.append(problem("yaml-duplicate-key", self.file, mark.line + 1, mark.column + 1, f"key '{key_node.value}' already appears in this mapping; remove or rename one of them"))
+                continue
+            seen.add(key_node.value)
+            kept.append((key_node, value_node))
+        node.value = kept
+        return super().construct_mapping(node, deep=deep)
+
+    def construct_undefined(self, node: yaml.Node) -> Any:
+        mark = node.start_mark
+        self.problems.append(problem("yaml-unsupported-tag", self.file, mark.line + 1, mark.column + 1, f"tag {node.tag} is not allowed; remove it and write a plain value"))
+        return None
+
+
+_Loader.add_constructor(None, _Loader.construct_undefined)
 
 
 def is_yaml11_boolean(node: yaml.Node | None) -> bool:
     """True for a plain (unquoted) scalar that YAML 1.1 reads as a boolean, such as ``no``."""
     return isinstance(node, yaml.ScalarNode) and not node.style and node.tag == "tag:yaml.org,2002:bool" and node.value.lower() in _YAML11_BOOLEANS
-
-
-def _build(file: str, root: yaml.Node) -> tuple[Any, list[Problem]]:
-    """Turn the node tree into plain data without recursion, refusing aliases and duplicate keys."""
-    problems: list[Problem] = []
-    seen: set[int] = set()
-    result: list[Any] = [None]
-    # Each stack entry: (node, container, slot, path); the built value goes into container[slot].
-    stack: list[tuple[yaml.Node, Any, Any, tuple[Any, ...]]] = [(root, result, 0, ())]
-    while stack:
-        node, container, slot, path = stack.pop()
-        if id(node) in seen:
-            mark = node.start_mark
-            problems.append(
-                problem(
-                    "yaml-alias",
-                    file,
-                    mark.line + 1,
-                    mark.column + 1,
-                    "an alias (*name) repeats a value; write the value out instead of using anchors and aliases",
-                    format_path(path),
-                )
-            )
-            container[slot] = None
-            continue
-        seen.add(id(node))
-        if isinstance(node, yaml.ScalarNode):
-            container[slot] = _scalar(file, node, path, problems)
-        elif isinstance(node, yaml.SequenceNode):
-            items: list[Any] = [None] * len(node.value)
-            container[slot] = items
-            for index in range(len(node.value) - 1, -1, -1):
-                stack.append((node.value[index], items, index, (*path, index)))
-        else:
-            mapping: dict[Any, Any] = {}
-            container[slot] = mapping
-            pending = []
-            for key_node, value_node in node.value:
-                key = key_node.value if isinstance(key_node, yaml.ScalarNode) else None
-                mark = key_node.start_mark
-                if not isinstance(key_node, yaml.ScalarNode) or key_node.tag not in (_STR, "tag:yaml.org,2002:int"):
-                    problems.append(
-                        problem("yaml-key-not-text", file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text", format_path(path))
-                    )
-                    continue
-                if key in mapping:
-                    problems.append(
-                        problem(
-                            "yaml-duplicate-key",
-                            file,
-                            mark.line + 1,
-                            mark.column + 1,
-                            f"key '{key}' already appears in this mapping; remove or rename one of them",
-                            format_path((*path, key)),
-                        )
-                    )
-                    continue
-                mapping[key] = None
-                pending.append((value_node, mapping, key, (*path, key)))
-            stack.extend(reversed(pending))
-    return result[0], problems
-
-
-def _scalar(file: str, node: yaml.ScalarNode, path: tuple[Any, ...], problems: list[Problem]) -> Any:
-    if node.tag == _STR:
-        return node.value
-    if node.tag not in _SCALAR_TAGS:
-        mark = node.start_mark
-        problems.append(
-            problem(
-                "yaml-unsupported-tag",
-                file,
-                mark.line + 1,
-                mark.column + 1,
-                f"tag {node.tag} is not allowed; remove it and write a plain value",
-                format_path(path),
-            )
-        )
-        return node.value
-    try:
-        return _constructor.yaml_constructors[node.tag](_constructor, node)
-    except (ValueError, TypeError, OverflowError, yaml.YAMLError):
-        # e.g. an out-of-range date: keep the text and let the schema judge it
-        return node.value
 
 
 def _alias_problems(file: str, text: str) -> list[Problem]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ class Task:
     outputs: tuple[Named, ...]
     indicators: tuple[Indicator, ...]
 
-    @property
+    @cached_property
     def indicator_codes(self) -> frozenset[str]:
         return frozenset(indicator.code for indicator in self.indicators)
 
@@ -50,7 +51,7 @@ class Duty:
     skills: tuple[Named, ...]
     tasks: tuple[Task, ...]
 
-    @property
+    @cached_property
     def competency_codes(self) -> frozenset[str]:
         """The K and S codes listed for this duty."""
         return frozenset(entry.code for entry in (*self.knowledge, *self.skills))
@@ -73,18 +74,28 @@ class Standard:
     file: str = ""
     raw: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
-    @property
+    @cached_property
     def tasks(self) -> dict[str, Task]:
-        return {task.code: task for duty in self.duties for task in duty.tasks}
+        """Tasks by code (the first one, should the source repeat a code)."""
+        out: dict[str, Task] = {}
+        for duty in self.duties:
+            for task in duty.tasks:
+                out.setdefault(task.code, task)
+        return out
+
+    @cached_property
+    def _duty_by_task(self) -> dict[str, Duty]:
+        out: dict[str, Duty] = {}
+        for duty in self.duties:
+            for task in duty.tasks:
+                out.setdefault(task.code, duty)
+        return out
 
     def duty_of(self, task_code: str) -> Duty | None:
         """The duty that contains the task ``task_code`` (first one, should the source repeat it)."""
-        for duty in self.duties:
-            if any(task.code == task_code for task in duty.tasks):
-                return duty
-        return None
+        return self._duty_by_task.get(task_code)
 
-    @property
+    @cached_property
     def attitude_codes(self) -> frozenset[str]:
         return frozenset(attitude.code for attitude in self.attitudes)
 

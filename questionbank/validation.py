@@ -99,6 +99,53 @@ def load_standards(files: Iterable[Path]) -> tuple[list[tuple[Document, Standard
     return loaded, problems
 
 
+# Below this many item files a process pool costs more than it saves.
+PARALLEL_THRESHOLD = 400
+_worker_standards: dict[str, Standard] = {}
+
+
+def _check_item_file(path: str, standards: dict[str, Standard]) -> tuple[Document | None, list[Problem], Item | None]:
+    """Every single-file rule for one item file."""
+    document, found = read_document(path)
+    if document is None or any(p.code in _UNRELIABLE for p in found):
+        return document, found, None
+    schema_found = schema_problems(document, "item")
+    found.extend(schema_found)
+    found.extend(checks.simplified_problems(document))
+    if schema_found:
+        return document, found, None
+    item = item_from_document(document)
+    found.extend(checks.check_item(document, item, standards))
+    return document, found, item
+
+
+def _init_worker(standards: dict[str, Standard]) -> None:
+    _worker_standards.update(standards)
+
+
+def _worker(path: str) -> tuple[str, str, list[Problem], Item | None]:
+    document, found, item = _check_item_file(path, _worker_standards)
+    # Only the text travels back: the node tree is rebuilt in the parent if a
+    # cross-item problem needs a position.
+    return path, document.text if document is not None else "", found, item
+
+
+def _check_items(paths: list[Path], standards: dict[str, Standard]) -> list[tuple[Document, list[Problem], Item | None]]:
+    if len(paths) < PARALLEL_THRESHOLD or (os.cpu_count() or 1) < 2:
+        out = []
+        for path in paths:
+            document, found, item = _check_item_file(str(path), standards)
+            out.append((document or Document(str(path), None), found, item))
+        return out
+    from concurrent.futures import ProcessPoolExecutor
+
+    workers = min(os.cpu_count() or 2, 8)
+    chunk = max(1, len(paths) // (workers * 8))
+    with ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(standards,)) as pool:
+        results = list(pool.map(_worker, [str(p) for p in paths], chunksize=chunk))
+    return [(Document(path, None, text), found, item) for path, text, found, item in results]
+
+
 def validate(
     paths: Iterable[str | os.PathLike[str]] | None = None,
     standards_dir: str | os.PathLike[str] = "standards",
@@ -144,19 +191,10 @@ def validate_bank(
         bank.standards[standard.id] = standard
         bank.standard_documents[standard.id] = document
 
-    for path in by_kind["item"]:
-        document, found = read_document(str(path))
+    for document, found, item in _check_items(by_kind["item"], bank.standards):
         problems.extend(found)
-        if document is None or any(p.code in _UNRELIABLE for p in found):
-            continue
-        schema_found = schema_problems(document, "item")
-        problems.extend(schema_found)
-        problems.extend(checks.simplified_problems(document))
-        if found or schema_found:
-            continue
-        item = item_from_document(document)
-        problems.extend(checks.check_item(document, item, bank.standards))
-        bank.items.append((document, item))
+        if item is not None:
+            bank.items.append((document, item))
     known_ids = [p.stem for p in Path(items_dir).rglob("*.y*ml")] if Path(items_dir).is_dir() else []
     problems.extend(checks.check_bank(bank.items, known_ids))
 

@@ -77,7 +77,7 @@ case(
     {"unsupported-tag.yaml": item("unsupported-tag").replace("author", "author") + "author: !!python/object:os.system x\n"},
     [["yaml-unsupported-tag", 18]],
 )
-case("multiple-documents", {"multiple-documents.yaml": item("multiple-documents") + "---\nid: second\n"}, [["yaml-multiple-documents", 19]])
+case("multiple-documents", {"multiple-documents.yaml": item("multiple-documents") + "---\nid: second\n"}, [["yaml-multiple-documents", 18]])
 case("boolean-option", {"boolean-option.yaml": item("boolean-option", **{"C: 先只開放實體報名": "C: no"})}, [["yaml-boolean-as-text", 13]])
 case("key-not-text", {"key-not-text.yaml": item("key-not-text") + "? [a, b]\n: c\n"}, [["yaml-key-not-text", 18]])
 # --- schema
