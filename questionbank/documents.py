@@ -25,7 +25,6 @@ _STR = "tag:yaml.org,2002:str"
 _YAML11_BOOLEANS = frozenset({"y", "yes", "n", "no", "on", "off", "true", "false"})
 
 
-
 class Document:
     """A parsed YAML file: ``data`` (plain Python values) and ``root`` (nodes with positions).
 
@@ -133,7 +132,9 @@ def parse_document(file: str, raw: bytes) -> tuple[Document | None, list[Problem
     except yaml.composer.ComposerError as exc:
         if "single document" in f"{exc.context} {exc.problem}" and exc.problem_mark is not None:
             mark = exc.problem_mark
-            problems.append(problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here; keep one document per file"))
+            problems.append(
+                problem("yaml-multiple-documents", file, mark.line + 1, mark.column + 1, "a second YAML document starts here; keep one document per file")
+            )
         else:
             problems.append(_syntax_problem(file, exc))
         return None, problems
@@ -186,7 +187,15 @@ class _Loader(yaml.CSafeLoader):
                 self.problems.append(problem("yaml-key-not-text", self.file, mark.line + 1, mark.column + 1, "this key is not plain text; write keys as text"))
                 continue
             if key_node.value in seen:
-                self.problems.append(problem("yaml-duplicate-key", self.file, mark.line + 1, mark.column + 1, f"key '{key_node.value}' already appears in this mapping; remove or rename one of them"))
+                self.problems.append(
+                    problem(
+                        "yaml-duplicate-key",
+                        self.file,
+                        mark.line + 1,
+                        mark.column + 1,
+                        f"key '{key_node.value}' already appears in this mapping; remove or rename one of them",
+                    )
+                )
                 continue
             seen.add(key_node.value)
             kept.append((key_node, value_node))
@@ -195,7 +204,9 @@ class _Loader(yaml.CSafeLoader):
 
     def construct_undefined(self, node: yaml.Node) -> Any:
         mark = node.start_mark
-        self.problems.append(problem("yaml-unsupported-tag", self.file, mark.line + 1, mark.column + 1, f"tag {node.tag} is not allowed; remove it and write a plain value"))
+        self.problems.append(
+            problem("yaml-unsupported-tag", self.file, mark.line + 1, mark.column + 1, f"tag {node.tag} is not allowed; remove it and write a plain value")
+        )
         return None
 
 

@@ -70,7 +70,9 @@ def test_coverage_json_counts(capsys, tmp_path):
     items.mkdir(parents=True)
     src = (CASES / "valid" / "valid-single" / "valid-single.yaml").read_text(encoding="utf-8")
     (items / "valid-single.yaml").write_text(src, encoding="utf-8")
-    code, out, _ = run(["coverage", "--standard", "BAS2421-002v4", "--format", "json", "--items", str(tmp_path / "items"), "--standards", str(ROOT / "standards")], capsys)
+    code, out, _ = run(
+        ["coverage", "--standard", "BAS2421-002v4", "--format", "json", "--items", str(tmp_path / "items"), "--standards", str(ROOT / "standards")], capsys
+    )
     assert code == 0
     report = json.loads(out)["standards"][0]
     assert report["active_items"] == 1
