@@ -47,6 +47,10 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_USAGE
     try:
         return _COMMANDS[args.command](args)
+    except BrokenPipeError:
+        # the reader went away (e.g. `| head`); stop quietly like other Unix tools
+        sys.stderr.close()
+        return EXIT_OK
     except KeyboardInterrupt:
         print("qbank: interrupted", file=sys.stderr)
         return 130

@@ -91,6 +91,35 @@ CATALOG: dict[str, CodeInfo] = {
     "option-count": _w("Unusual number of options", "Single choice items have four options (A-D); multiple response items four or five."),
     "option-labels-not-consecutive": _w("Option labels skip a letter", "Option labels run A, B, C, D… without gaps."),
     "set-single-item": _w("Set with one item", "A set (shared scenario) is used by only one item."),
+    # Blueprints and assembly
+    "blueprint-unknown-duty": _e("Unknown duty", "The blueprint names a duty that is not in its standard."),
+    "blueprint-duty-missing": _e("Duty without a share", "Every duty gets at least one item unless excluded_duties gives a reason."),
+    "blueprint-duty-excluded-and-required": _e("Duty excluded and required", "A duty is both excluded and given a share."),
+    "blueprint-shares-not-100": _e("Shares do not add up to 100", "Duty percentages must add up to 100."),
+    "blueprint-duty-zero": _e("Duty rounds to zero items", "A duty's percentage of the length rounds to no item."),
+    "blueprint-range-inverted": _e("Inverted range", "A maximum is below its minimum, or a share falls outside its own min/max."),
+    "blueprint-length-mismatch": _e("Length does not fit the duties", "The duty counts cannot add up to the form length."),
+    "blueprint-cut-too-high": _e("Cut score above the maximum", "The raw cut score is above any possible score."),
+    "blueprint-duty-short": _e("Duty short of items", "A duty needs more eligible items than the bank has."),
+    "blueprint-task-short": _e("Task short of items", "A task has fewer eligible items than the blueprint's per-task minimum."),
+    "blueprint-level-short": _e("Duty × level cell short", "A cell of the duty × cognitive-level table needs more eligible items than exist."),
+    "blueprint-type-short": _e("Item type short", "The type mix needs more eligible items of a type than exist."),
+    "blueprint-type-mix-impossible": _e("Type mix cannot fill the form", "The type minimums exceed the length or the maximums cannot reach it."),
+    "blueprint-difficulty-unreachable": _e("Difficulty window unreachable", "No selection of the eligible items can reach the mean difficulty window."),
+    "blueprint-parallel-short": _e(
+        "Not enough items for parallel forms", "The forms, with the allowed overlap and exposure, need more distinct items than exist."
+    ),
+    "blueprint-no-eligible-items": _e("No eligible item", "No item of the standard has an eligible status."),
+    "assembly-infeasible": _e(
+        "Requirements conflict", "The solver proved that these requirements cannot all hold together; the message lists a minimal conflicting set."
+    ),
+    "assembly-no-solution": _e("No form found in time", "The solver stopped (time limit or error) without a form."),
+    "form-item-missing": _e("Item no longer in the bank", "A form lists an item that the bank no longer has."),
+    "form-item-changed": _e("Item changed since assembly", "An item's content hash differs from the one recorded in the form."),
+    "form-item-ineligible": _e("Item no longer eligible", "An item's status is no longer one the blueprint allows."),
+    "form-blueprint-changed": _e("Blueprint changed", "The blueprint's hash differs from the one recorded in the form."),
+    "form-violates-blueprint": _e("Form breaks its blueprint", "The form does not meet a requirement of its blueprint."),
+    "form-unreadable": _e("Form file unreadable", "The form file is not a JSON form written by qbank assemble."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
 

@@ -10,7 +10,7 @@ from typing import Any
 from questionbank.documents import Document, is_yaml11_boolean
 from questionbank.problems import Problem, format_path, problem
 
-SCHEMA_NAMES = ("standard", "item")
+SCHEMA_NAMES = ("standard", "item", "blueprint")
 
 _CODES = {
     "required": "schema-required",
