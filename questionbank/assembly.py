@@ -12,7 +12,7 @@ import random
 import time
 from collections import defaultdict
 from dataclasses import dataclass, field
-from typing import Any
+from itertools import pairwise
 
 from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
 from questionbank.items import Item
@@ -230,7 +230,7 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
             if item.set:
                 sets[item.set].append(i)
         for set_id, members in sets.items():
-            for a, b in zip(members, members[1:], strict=False):
+            for a, b in pairwise(members):
                 model.add_row([x[a, f], x[b, f]], [1.0, -1.0], 0.0, 0.0, f"set {set_id}")
     if n_forms > 1:
         for i in range(len(pool)):
@@ -333,15 +333,17 @@ def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: 
 
 
 def minimal_conflict(model: Model, time_limit: float = 60.0) -> list[str]:
-    """A minimal set of requirement groups that is infeasible on its own (deletion filter)."""
+    """A minimal set of requirement groups that is infeasible on its own (deletion filter).
+
+    Drop one group at a time; if the rest stays infeasible the group is not needed to explain
+    the conflict and stays dropped. What remains is irreducible: removing any one of it makes
+    the model feasible.
+    """
     groups = list(dict.fromkeys(r[4] for r in model.rows if r[4] != "objective"))
-    keep = set(groups)
+    keep = list(groups)
     for group in groups:
-        trial = frozenset(g for g in groups if g not in keep or g == group) | {"objective"}
-        if solve(model, time_limit=time_limit, skip_groups=trial - {"objective"} | {"objective"}).status == "infeasible":
-            keep.discard(group)
-    return sorted(keep)
-
-
-def _unused(*_: Any) -> None:  # pragma: no cover
-    return None
+        trial = [g for g in keep if g != group]
+        skipped = frozenset(g for g in groups if g not in trial)
+        if solve(model, time_limit=time_limit, skip_groups=skipped).status == "infeasible":
+            keep = trial
+    return keep

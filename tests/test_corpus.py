@@ -64,7 +64,8 @@ def test_corpus_covers_every_item_and_file_check():
         "standard-duplicate-id",
         "standard-status-mismatch",
     }
-    assert set(CATALOG) - covered <= not_from_a_file
+    bank_codes = {c for c in CATALOG if not c.startswith(("blueprint-", "assembly-", "form-"))}
+    assert bank_codes - covered <= not_from_a_file
 
 
 def test_every_expected_code_is_in_the_catalog_with_its_severity():
