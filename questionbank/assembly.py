@@ -47,11 +47,14 @@ class Model:
 
 @dataclass(frozen=True)
 class SolverResult:
+    """``optimal`` means proven within ``gap_tolerance``; a time-out with a form is ``feasible``."""
+
     status: str  # optimal | feasible | infeasible | no-solution
     objective: float | None
     gap: float | None
     seconds: float
     values: tuple[float, ...] = ()
+    gap_tolerance: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -297,7 +300,7 @@ def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups:
     values_out: tuple[float, ...] = tuple(highs.getSolution().col_value) if has_solution else ()
     objective = -info.objective_function_value if has_solution else None
     gap_value = info.mip_gap if has_solution and math.isfinite(info.mip_gap) else None
-    return SolverResult(name, objective, gap_value, seconds, values_out)
+    return SolverResult(name, objective, gap_value, seconds, values_out, gap)
 
 
 def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: int = 0, time_limit: float = 60.0, gap: float = 0.0) -> Assembly:

@@ -36,6 +36,27 @@ def build_parser() -> argparse.ArgumentParser:
     cov.add_argument("--format", choices=("text", "json"), default="text")
     cov.add_argument("--standards", default="standards", metavar="DIR")
     cov.add_argument("--items", default="items", metavar="DIR")
+
+    asm = sub.add_parser("assemble", help="build exam forms that meet a blueprint, or explain exactly why they cannot")
+    asm.add_argument("blueprint", metavar="BLUEPRINT")
+    asm.add_argument("--forms", type=int, metavar="N", help="number of parallel forms (default: the blueprint's)")
+    asm.add_argument("--seed", type=int, default=0, metavar="S")
+    asm.add_argument("-o", "--output", default="forms", metavar="DIR", help="folder for the form JSON files (default: forms/)")
+    asm.add_argument("--format", choices=("text", "json"), default="text")
+    asm.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS")
+    asm.add_argument(
+        "--gap", type=float, default=0.001, metavar="REL", help="relative MIP gap at which the solver may stop and call the form optimal (default 0.001)"
+    )
+    asm.add_argument("--standards", default="standards", metavar="DIR")
+    asm.add_argument("--items", default="items", metavar="DIR")
+
+    form = sub.add_parser("form", help="work with assembled forms")
+    form_sub = form.add_subparsers(dest="form_command", metavar="ACTION", parser_class=_Parser, required=True)
+    fcheck = form_sub.add_parser("check", help="re-verify a form against its blueprint and the current bank")
+    fcheck.add_argument("form", metavar="FORM")
+    fcheck.add_argument("--format", choices=("text", "json"), default="text")
+    fcheck.add_argument("--standards", default="standards", metavar="DIR")
+    fcheck.add_argument("--items", default="items", metavar="DIR")
     return parser
 
 
@@ -114,12 +135,91 @@ def _coverage(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _print_problems(problems: Any, as_json: bool, extra: dict[str, Any] | None = None) -> None:
+    if as_json:
+        _print_json({**(extra or {}), "problems": [p.to_dict() for p in problems]})
+        return
+    for p in problems:
+        print(f"{p.file}:{p.line}:{p.column}: {p.severity.value} [{p.code}] {p.message}")
+
+
+def _assemble(args: argparse.Namespace) -> int:
+    import dataclasses
+    from pathlib import Path
+
+    from questionbank.assembly import assemble
+    from questionbank.forms import form_documents
+    from questionbank.validation import load_blueprint, validate_bank
+
+    if args.forms is not None and args.forms < 1:
+        print("qbank: error: --forms must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    _, bank = validate_bank([args.items], standards_dir=args.standards, items_dir=args.items)
+    blueprint, problems = load_blueprint(args.blueprint, bank.standards)
+    errors = [p for p in problems if p.severity.value == "error"]
+    if blueprint is None or errors:
+        _print_problems(problems, args.format == "json", {"forms": []})
+        return EXIT_PROBLEMS
+    if args.forms is not None:
+        blueprint = dataclasses.replace(blueprint, forms=args.forms)
+    standard = bank.standards[blueprint.standard]
+    items = [item for _, item in bank.items]
+    result = assemble(blueprint, standard, items, seed=args.seed, time_limit=args.time_limit, gap=args.gap)
+    if not result.ok:
+        _print_problems(
+            result.problems, args.format == "json", {"forms": [], "solver": dataclasses.asdict(result.solver) | {"values": None} if result.solver else None}
+        )
+        return EXIT_PROBLEMS
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for document in form_documents(result, blueprint, standard, items):
+        path = out_dir / f"{document['form_id']}.json"
+        path.write_text(json.dumps(document, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        written.append((str(path), document))
+    if args.format == "json":
+        _print_json({"forms": [{"path": p, **d} for p, d in written], "problems": []})
+    else:
+        solver = result.solver
+        gap = f", gap {solver.gap:.4%}" if solver.gap is not None else ""
+        print(
+            f"{len(written)} form(s) of {blueprint.length} items for {standard.label}; solver {solver.status} in {solver.seconds:.2f} s (objective {solver.objective:.4f}{gap})"
+        )
+        for path, document in written:
+            per_duty = ", ".join(f"{s['duty']} {len(s['items'])}" for s in document["sections"])
+            print(f"  {path}: {per_duty}")
+    return EXIT_OK
+
+
+def _form_check(args: argparse.Namespace) -> int:
+    from questionbank.forms import check_form, read_form
+    from questionbank.validation import load_blueprint, validate_bank
+
+    form, problems = read_form(args.form)
+    if form is None:
+        _print_problems(problems, args.format == "json")
+        return EXIT_PROBLEMS
+    _, bank = validate_bank([args.items], standards_dir=args.standards, items_dir=args.items)
+    blueprint, bp_problems = load_blueprint(form["blueprint"]["path"], bank.standards)
+    standard = bank.standards.get(form.get("standard", {}).get("id", ""))
+    result = check_form(form, args.form, blueprint, standard, [item for _, item in bank.items])
+    all_problems = [*[p for p in bp_problems if p.severity.value == "error"], *result.problems]
+    _print_problems(all_problems, args.format == "json", {"form": form.get("form_id"), "ok": not all_problems})
+    if args.format != "json" and not all_problems:
+        print(f"{args.form}: form {form.get('form_id')} still meets its blueprint; all {form.get('length')} items unchanged")
+    return EXIT_PROBLEMS if all_problems else EXIT_OK
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
 
 
-_COMMANDS = {"validate": _validate, "coverage": _coverage}
+def _form(args: argparse.Namespace) -> int:
+    return _form_check(args)
+
+
+_COMMANDS = {"validate": _validate, "coverage": _coverage, "assemble": _assemble, "form": _form}
 
 
 if __name__ == "__main__":

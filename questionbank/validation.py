@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from questionbank import checks
+from questionbank.blueprint import Blueprint, blueprint_from_document
 from questionbank.documents import Document, read_document
 from questionbank.items import Item, item_from_document
 from questionbank.problems import Problem, Severity, problem
@@ -97,6 +98,20 @@ def load_standards(files: Iterable[Path]) -> tuple[list[tuple[Document, Standard
             continue
         loaded.append((document, standard_from_document(document)))
     return loaded, problems
+
+
+def load_blueprint(path: str | os.PathLike[str], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
+    """Read, schema-check and build one blueprint against the standards."""
+    document, found = read_document(str(path))
+    if document is None or any(p.code in _UNRELIABLE for p in found):
+        return None, found
+    schema_found = schema_problems(document, "blueprint")
+    found.extend(schema_found)
+    found.extend(checks.simplified_problems(document))
+    if schema_found:
+        return None, found
+    blueprint, more = blueprint_from_document(document, standards)
+    return blueprint, found + more
 
 
 # Below this many item files a process pool costs more than it saves.
@@ -199,7 +214,7 @@ def validate_bank(
     problems.extend(checks.check_bank(bank.items, known_ids))
 
     for path in by_kind["blueprint"]:
-        document, found = read_document(str(path))
+        _, found = load_blueprint(path, bank.standards)
         problems.extend(found)
 
     counts = {k: len(v) for k, v in by_kind.items()}

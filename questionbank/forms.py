@@ -1,0 +1,209 @@
+"""Forms: assembled exam forms as JSON files, and their re-verification against blueprint and bank."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import Counter
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from questionbank.assembly import Assembly
+from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
+from questionbank.items import Item
+from questionbank.problems import Problem, problem
+from questionbank.standards import Standard
+
+FORMAT_VERSION = 1
+
+
+def file_sha256(path: str | Path) -> str:
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def bank_sha256(items: list[Item]) -> str:
+    """One hash over the content of every item of the standard, in id order."""
+    digest = hashlib.sha256()
+    for item in sorted(items, key=lambda i: i.id):
+        digest.update(item.id.encode())
+        digest.update(file_sha256(item.file).encode())
+    return digest.hexdigest()
+
+
+def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[dict[str, Any]]:
+    """The JSON documents of the assembled forms, one per form, sections in duty order."""
+    by_id = {item.id: item for item in items}
+    own = [i for i in items if i.standard == standard.id]
+    blueprint_hash = file_sha256(blueprint.file)
+    bank_hash = bank_sha256(own)
+    solver = assembly.solver
+    out = []
+    for index, ids in enumerate(assembly.forms, start=1):
+        sections = []
+        for duty in standard.duties:
+            members = sorted((by_id[i] for i in ids if by_id[i].task.split(".")[0] == duty.code), key=lambda i: (_task_key(i.task), i.id))
+            if members:
+                sections.append({"duty": duty.code, "name": duty.name, "items": [{"id": i.id, "task": i.task, "sha256": file_sha256(i.file)} for i in members]})
+        form_id = f"{standard.id}-{blueprint_hash[:8]}-s{assembly.seed}-{index}"
+        out.append(
+            {
+                "format": FORMAT_VERSION,
+                "form_id": form_id,
+                "standard": {
+                    "id": standard.id,
+                    "code": standard.code,
+                    "name": standard.name,
+                    "version": standard.raw.get("versions", [{}])[0].get("version") if standard.raw.get("versions") else standard.code,
+                },
+                "blueprint": {"path": blueprint.file, "sha256": blueprint_hash},
+                "bank_sha256": bank_hash,
+                "seed": assembly.seed,
+                "form_index": index,
+                "forms_in_set": len(assembly.forms),
+                "solver": {
+                    "name": "HiGHS",
+                    "status": solver.status,
+                    "objective": solver.objective,
+                    "gap": solver.gap,
+                    "gap_tolerance": solver.gap_tolerance,
+                    "seconds": round(solver.seconds, 4),
+                }
+                if solver
+                else None,
+                "length": len(ids),
+                "sections": sections,
+            }
+        )
+    return out
+
+
+def _task_key(code: str) -> tuple[int, ...]:
+    return tuple(int(part) if part.isdigit() else 0 for part in code[1:].split("."))
+
+
+@dataclass(frozen=True)
+class FormCheck:
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_form(path: str | Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    try:
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        return None, [
+            problem(
+                "form-unreadable",
+                str(path),
+                getattr(exc, "lineno", 1) or 1,
+                getattr(exc, "colno", 1) or 1,
+                f"cannot read the form ({exc}); pass a JSON file written by qbank assemble",
+            )
+        ]
+    if not isinstance(data, dict) or "sections" not in data or "blueprint" not in data:
+        return None, [problem("form-unreadable", str(path), 1, 1, "this JSON is not a form written by qbank assemble (no sections/blueprint)")]
+    return data, []
+
+
+def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, standard: Standard | None, items: list[Item]) -> FormCheck:
+    """Re-verify a form: items still there and unchanged, and every per-form blueprint requirement met.
+
+    Counts the form's content directly; it shares no code with the model that built the form.
+    """
+    found: list[Problem] = []
+    by_id = {item.id: item for item in items}
+    listed = [entry for section in form.get("sections", []) for entry in section.get("items", [])]
+    chosen: list[Item] = []
+    for entry in listed:
+        item = by_id.get(entry.get("id"))
+        if item is None:
+            found.append(problem("form-item-missing", path, 1, 1, f"item {entry.get('id')} is no longer in the bank", entry.get("id", "")))
+            continue
+        if file_sha256(item.file) != entry.get("sha256"):
+            found.append(problem("form-item-changed", path, 1, 1, f"item {item.id} changed since the form was assembled ({item.file})", item.id))
+        if blueprint is not None and item.status not in blueprint.statuses:
+            found.append(problem("form-item-ineligible", path, 1, 1, f"item {item.id} now has status {item.status}", item.id))
+        chosen.append(item)
+    if blueprint is None:
+        return FormCheck(tuple(found))
+    if file_sha256(blueprint.file) != form.get("blueprint", {}).get("sha256"):
+        found.append(
+            problem(
+                "form-blueprint-changed",
+                path,
+                1,
+                1,
+                f"{blueprint.file} changed since the form was assembled; the check uses the current blueprint",
+                "blueprint",
+            )
+        )
+
+    def violated(message: str, where: str) -> None:
+        found.append(problem("form-violates-blueprint", path, 1, 1, message, where))
+
+    if len(listed) != blueprint.length:
+        violated(f"the form has {len(listed)} items, the blueprint wants {blueprint.length}", "length")
+    duty_count = Counter(i.task.split(".")[0] for i in chosen)
+    for duty, rng in blueprint.duty_ranges.items():
+        n = duty_count.get(duty, 0)
+        if n < rng.min or (rng.max is not None and n > rng.max):
+            violated(f"duty {duty} has {n} items, the blueprint wants {rng.min}..{rng.max if rng.max is not None else ''}", f"duties.{duty}")
+    for duty in blueprint.excluded:
+        if duty_count.get(duty):
+            violated(f"excluded duty {duty} has {duty_count[duty]} items", "excluded_duties")
+    if blueprint.task_minimum and standard is not None:
+        task_count = Counter(i.task for i in chosen)
+        for task in standard.tasks:
+            if task.split(".")[0] not in blueprint.excluded and task_count.get(task, 0) < blueprint.task_minimum:
+                violated(f"task {task} has {task_count.get(task, 0)} items, the blueprint wants at least {blueprint.task_minimum}", "task_minimum")
+    for duty, cells in blueprint.levels.items():
+        for level, rng in cells.items():
+            n = sum(1 for i in chosen if i.task.split(".")[0] == duty and i.cognitive_level in LEVEL_GROUPS[level])
+            if n < rng.min or (rng.max is not None and n > rng.max):
+                violated(
+                    f"duty {duty} has {n} items at {level}, the blueprint wants {rng.min}..{rng.max if rng.max is not None else ''}", f"levels.{duty}.{level}"
+                )
+    type_count = Counter(i.type for i in chosen)
+    for kind, rng in blueprint.types.items():
+        n = type_count.get(kind, 0)
+        if n < rng.min or (rng.max is not None and n > rng.max):
+            violated(f"{n} items of type {kind}, the blueprint wants {rng.min}..{rng.max if rng.max is not None else ''}", f"types.{kind}")
+    low, high = blueprint.difficulty_mean
+    if chosen and (low is not None or high is not None):
+        mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen)
+        if (low is not None and mean < low - 1e-9) or (high is not None and mean > high + 1e-9):
+            violated(f"mean difficulty {mean:.2f} is outside {low}..{high}", "difficulty")
+    ids = {i.id for i in chosen}
+    for item in chosen:
+        for enemy in item.enemies:
+            if enemy in ids and item.id < enemy:
+                violated(f"enemies {item.id} and {enemy} are on the same form", "enemies")
+    sets: dict[str, set[str]] = {}
+    for item in items:
+        if item.set and item.status in blueprint.statuses and item.standard == blueprint.standard:
+            sets.setdefault(item.set, set()).add(item.id)
+    for set_id, members in sets.items():
+        present = members & ids
+        if present and present != members:
+            violated(f"set {set_id} is split: {len(present)} of {len(members)} items on the form", "sets")
+    return FormCheck(tuple(found))
+
+
+def check_parallel(forms: list[list[str]], blueprint: Blueprint) -> list[str]:
+    """Overlap and exposure across forms of one set, counted directly (used by tests and form check)."""
+    messages = []
+    if blueprint.max_overlap is not None:
+        for a in range(len(forms)):
+            for b in range(a + 1, len(forms)):
+                shared = len(set(forms[a]) & set(forms[b]))
+                if shared > blueprint.max_overlap:
+                    messages.append(f"forms {a + 1} and {b + 1} share {shared} items, more than {blueprint.max_overlap}")
+    uses = Counter(i for form in forms for i in form)
+    over = [i for i, n in uses.items() if n > blueprint.max_uses]
+    if over:
+        messages.append(f"{len(over)} items appear in more than {blueprint.max_uses} forms")
+    return messages
