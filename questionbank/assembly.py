@@ -303,7 +303,7 @@ def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups:
     return SolverResult(name, objective, gap_value, seconds, values_out, gap)
 
 
-def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: int = 0, time_limit: float = 60.0, gap: float = 0.0) -> Assembly:
+def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: int = 0, time_limit: float = 60.0, gap: float = 0.001) -> Assembly:
     """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built."""
     found = shortfalls(blueprint, standard, items)
     if found:

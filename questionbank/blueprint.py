@@ -99,7 +99,7 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
     for code in duty_codes:
         if code not in duties and code not in excluded:
             add("blueprint-duty-missing", ("duties",), f"duty {code} has no share; every duty gets at least one item unless excluded_duties gives a reason")
-    percents = {k: v["percent"] for k, v in duties.items() if "percent" in v}
+    percents = {k: v["percent"] for k, v in duties.items() if "percent" in v and k in duty_codes}
     ranges: dict[str, Range] = {}
     if percents:
         total = sum(percents.values())
@@ -116,6 +116,8 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
                 )
             ranges[code] = Range(max(count, 1), max(count, 1))
     for code, spec in duties.items():
+        if code not in duty_codes:
+            continue
         if "count" in spec:
             ranges[code] = Range(spec["count"], spec["count"])
         elif "percent" not in spec:

@@ -19,7 +19,11 @@ FORMAT_VERSION = 1
 
 
 def file_sha256(path: str | Path) -> str:
-    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+    """SHA-256 of a file's bytes; empty when the file cannot be read (reported as changed)."""
+    try:
+        return hashlib.sha256(Path(path).read_bytes()).hexdigest() if str(path) else ""
+    except OSError:
+        return ""
 
 
 def bank_sha256(items: list[Item]) -> str:

@@ -226,6 +226,51 @@ case(
     kind="standard",
 )
 case("standard-filename", {"std-file.yaml": STD.format(id="std-other")}, [["standard-filename-mismatch", 1]], kind="standard")
+# --- blueprints
+BP = """\
+standard: KMC3332-002v1
+length: 10
+duties:
+  T1: {percent: 20}
+  T2: {percent: 20}
+  T3: {percent: 20}
+  T4: {percent: 20}
+  T5: {percent: 10}
+  T6: {percent: 10}
+forms: 2
+max_overlap: "30%"
+"""
+case("blueprint-valid", {"bp-ok.yaml": BP}, [], kind="blueprint", valid=True)
+case(
+    "blueprint-duty-missing",
+    {"bp.yaml": sub(sub(BP, "  T6: {percent: 10}\n", ""), "T5: {percent: 10}", "T5: {percent: 20}")},
+    [["blueprint-duty-missing", 4]],
+    kind="blueprint",
+)
+case(
+    "blueprint-excluded-with-reason",
+    {
+        "bp.yaml": sub(sub(BP, "  T6: {percent: 10}\n", ""), "T5: {percent: 10}", "T5: {percent: 20}")
+        + "excluded_duties:\n  - {duty: T6, reason: 結案作業另以實作評量}\n"
+    },
+    [],
+    kind="blueprint",
+    valid=True,
+)
+case(
+    "blueprint-unknown-duty",
+    {"bp.yaml": sub(BP, "  T6: {percent: 10}", "  T9: {percent: 10}")},
+    [["blueprint-unknown-duty", 9], ["blueprint-duty-missing", 4], ["blueprint-shares-not-100", 4]],
+    kind="blueprint",
+)
+case("blueprint-shares-not-100", {"bp.yaml": sub(BP, "T6: {percent: 10}", "T6: {percent: 15}")}, [["blueprint-shares-not-100", 4]], kind="blueprint")
+case(
+    "blueprint-duty-zero",
+    {"bp.yaml": sub(sub(BP, "T5: {percent: 10}", "T5: {percent: 19}"), "T6: {percent: 10}", "T6: {percent: 1}")},
+    [["blueprint-duty-zero", 9], ["blueprint-length-mismatch", 2]],
+    kind="blueprint",
+)
+case("blueprint-unknown-key", {"bp.yaml": BP + "time_limit: 60\n"}, [["schema-unknown-key", 12]], kind="blueprint")
 # --- valid
 case("valid-single", {"valid-single.yaml": item("valid-single")}, [], valid=True)
 case(
