@@ -84,7 +84,8 @@ def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
     out: list[Problem] = []
 
     def add(code: str, message: str, path: str) -> None:
-        out.append(problem(code, file, 1, 1, message, path))
+        line, column = blueprint.position(path)
+        out.append(problem(code, file, line, column, message, path))
 
     pool = eligible_items(blueprint, items)
     if not pool:
@@ -236,10 +237,14 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
             for a, b in pairwise(members):
                 model.add_row([x[a, f], x[b, f]], [1.0, -1.0], 0.0, 0.0, f"set {set_id}")
     if n_forms > 1:
+        # No shared item at all (max_overlap 0, or each item in one form only) is one row per
+        # item, x_i1 + ... + x_iF <= 1: far tighter and smaller than pairwise overlap counters.
+        disjoint = blueprint.max_overlap == 0 or blueprint.max_uses == 1
+        group = "exposure" if blueprint.max_uses == 1 else ("overlap" if disjoint else "exposure")
         for i in range(len(pool)):
             cols = [x[i, f] for f in range(n_forms)]
-            model.add_row(cols, [1.0] * n_forms, 0.0, blueprint.max_uses, "exposure")
-        if blueprint.max_overlap is not None:
+            model.add_row(cols, [1.0] * n_forms, 0.0, 1 if disjoint else blueprint.max_uses, group)
+        if not disjoint and blueprint.max_overlap is not None and blueprint.max_overlap < blueprint.length:
             for f in range(n_forms):
                 for g in range(f + 1, n_forms):
                     zs = []
@@ -314,7 +319,9 @@ def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: 
     if result.status == "infeasible":
         conflict = minimal_conflict(model, time_limit=time_limit)
         message = "these requirements cannot all hold: " + "; ".join(conflict) if conflict else "the requirements cannot all hold together"
-        return Assembly((), result, (problem("assembly-infeasible", blueprint.file, 1, 1, message, ""),), seed)
+        path = _group_path(conflict[0]) if conflict else ""
+        line, column = blueprint.position(path)
+        return Assembly((), result, (problem("assembly-infeasible", blueprint.file, line, column, message, path),), seed)
     if result.status == "no-solution":
         return Assembly(
             (),
@@ -333,6 +340,20 @@ def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: 
         )
     forms = tuple(tuple(pool[i].id for i in range(len(pool)) if result.values[x[i, f]] > 0.5) for f in range(blueprint.forms))
     return Assembly(forms, result, (), seed)
+
+
+def _group_path(group: str) -> str:
+    """The blueprint path behind a requirement group name, for locating it in the file."""
+    kind, _, rest = group.partition(" ")
+    if kind == "duty":
+        return f"duties.{rest}"
+    if kind == "task":
+        return "task_minimum"
+    if kind == "level":
+        return "levels." + rest.replace("/", ".")
+    if kind == "type":
+        return f"types.{rest}"
+    return {"difficulty": "difficulty", "length": "length", "overlap": "max_overlap", "exposure": "max_exposure"}.get(kind, "")
 
 
 def minimal_conflict(model: Model, time_limit: float = 60.0) -> list[str]:

@@ -49,6 +49,19 @@ class Blueprint:
     max_exposure: float = 1.0
     title: str = ""
     file: str = ""
+    # (line, column) of each requirement in the blueprint file, keyed by dotted path
+    # ("duties.T2", "types.multiple"), so assembly problems point at the line to edit.
+    positions: dict[str, tuple[int, int]] = field(default_factory=dict)
+
+    def position(self, path: str) -> tuple[int, int]:
+        """Where ``path`` (or its nearest written parent) is in the file; (1, 1) when unknown."""
+        parts = path.split(".") if path else []
+        while parts:
+            found = self.positions.get(".".join(parts))
+            if found:
+                return found
+            parts.pop()
+        return (1, 1)
 
     @property
     def max_uses(self) -> int:
@@ -177,5 +190,17 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
         max_exposure=data.get("max_exposure", 1.0),
         title=data.get("title", ""),
         file=file,
+        positions=_positions(document),
     )
     return (None if any(p.severity.value == "error" for p in found) else blueprint), found
+
+
+def _positions(document: Document) -> dict[str, tuple[int, int]]:
+    data = document.data
+    paths: list[tuple[Any, ...]] = [(key,) for key in data]
+    for key in ("duties", "types", "difficulty", "cut_score"):
+        paths.extend((key, sub) for sub in data.get(key, {}) or {})
+    for duty, cells in (data.get("levels") or {}).items():
+        paths.append(("levels", duty))
+        paths.extend(("levels", duty, level) for level in cells or {})
+    return {".".join(str(p) for p in path): document.locate(path, key=True) for path in paths}
