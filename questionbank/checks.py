@@ -235,6 +235,16 @@ def check_item(document: Document, item: Item, standards: dict[str, Standard]) -
 
     _check_answer(item, add)
     _check_options(item, add)
+    texts = [(("stem",), item.stem), (("rationale",), item.rationale), *((("options", label), text) for label, text in item.options)]
+    for path, text in texts:
+        match = _SPACE_IN_CHINESE.search(text if isinstance(text, str) else "")
+        if match:
+            add(
+                "item-space-in-chinese",
+                path,
+                f"a space between '{match.group()[0]}' and '{match.group()[-1]}' (…{text[max(0, match.start() - 6) : match.end() + 6]}…); "
+                "Chinese text has no spaces: a line break inside a >- block becomes one, so keep the sentence on one line",
+            )
     if item.id in item.enemies:
         add("enemy-self", ("enemies", item.enemies.index(item.id)), "an item cannot be its own enemy; remove this entry")
 
@@ -269,6 +279,11 @@ def check_item(document: Document, item: Item, standards: dict[str, Standard]) -
             listed = ", ".join(i.code for i in task.indicators) or "none"
             add("indicator-not-in-task", ("indicators", index), f"indicator {code} is not under task {item.task} (listed there: {listed})")
     return found
+
+
+# Ideographs and Chinese punctuation (not full-width math signs such as ＝, which take spaces).
+_CHINESE = "\u4e00-\u9fff\u3001-\u3003\u3008-\u3011\uff01\uff08\uff09\uff0c\uff1a\uff1b\uff1f"
+_SPACE_IN_CHINESE = re.compile(f"[{_CHINESE}][ \u3000]+[{_CHINESE}]")
 
 
 def _check_answer(item: Item, add: Any) -> None:

@@ -76,6 +76,13 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
                 if solver
                 else None,
                 "length": len(ids),
+                "time_limit_minutes": blueprint.time_limit_minutes,
+                "scoring": {
+                    "cut_percent": blueprint.cut_percent,
+                    "cut_raw": blueprint.cut_raw,
+                    "multiple": blueprint.multiple_scoring,
+                    "duty_minimum_percent": dict(blueprint.duty_minimum_percent),
+                },
                 "sections": sections,
             }
         )

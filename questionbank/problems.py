@@ -86,6 +86,9 @@ CATALOG: dict[str, CodeInfo] = {
     "enemy-self": _e("Item is its own enemy", "An item lists itself under enemies."),
     "superseded-standard": _w("Item on a superseded standard", "The item assesses a standard that a newer one replaces; move it to the current standard."),
     "simplified-chinese": _w("Simplified Chinese character", "Text contains a Simplified character; use Traditional Chinese as written in Taiwan."),
+    "item-space-in-chinese": _w(
+        "Space inside Chinese text", "A space between two Chinese characters, usually a line break folded by a >- block; keep the sentence on one line."
+    ),
     "item-folder-mismatch": _w("Item in another standard's folder", "Items live under items/<standard-id>/; this one is filed under a different standard."),
     "item-filename-mismatch": _w("File name differs from id", "An item file should be named <id>.yaml."),
     "option-count": _w("Unusual number of options", "Single choice items have four options (A-D); multiple response items four or five."),
@@ -120,6 +123,30 @@ CATALOG: dict[str, CodeInfo] = {
     "form-blueprint-changed": _e("Blueprint changed", "The blueprint's hash differs from the one recorded in the form."),
     "form-violates-blueprint": _e("Form breaks its blueprint", "The form does not meet a requirement of its blueprint."),
     "form-unreadable": _e("Form file unreadable", "The form file is not a JSON form written by qbank assemble."),
+    # Responses gathered elsewhere (qbank score)
+    "responses-unreadable": _e("Responses file unreadable", "The responses file cannot be read as CSV text."),
+    "responses-not-utf8": _e("Responses not UTF-8", "The CSV is not UTF-8; save it as UTF-8 (in Excel: CSV UTF-8)."),
+    "responses-csv-syntax": _e("CSV syntax error", "A quoted field is not closed or a row is malformed."),
+    "responses-header": _e("Responses header", "The first row must name the columns candidate_id, item_id, answer."),
+    "responses-row": _e("Malformed row", "A row lacks fields or a candidate id."),
+    "responses-unknown-item": _e("Item not on the form", "A row names an item that the form does not hold."),
+    "responses-duplicate": _e("Duplicate response", "The same candidate answers the same item on two rows."),
+    "responses-bad-answer": _e("Answer is not an option", "An answer names a label the item does not have, or several labels for a single-choice item."),
+    # Delivery (attempts, published forms, accounts)
+    "form-unknown": _e("Unknown form", "No published form has this id."),
+    "form-exists": _e("Form already published", "A form with this id is already published; published forms are immutable."),
+    "attempt-unknown": _e("Unknown attempt", "No attempt has this token; it may be mistyped or from another server's database."),
+    "attempt-submitted": _e("Attempt already submitted", "The attempt was submitted; answers can no longer change and it cannot be submitted again."),
+    "attempt-deadline-passed": _e("Deadline passed", "The attempt's time is over; the answer was not saved and the attempt has been submitted."),
+    "response-unknown-question": _e("No such question", "The question number is not on this attempt's form."),
+    "response-not-an-option": _e("Answer is not an option", "The answer names a label the question does not show, or several for a single-choice question."),
+    "extra-time-invalid": _e("Extra time invalid", "Extra time must be more than 0 and at most 1440 minutes."),
+    "access-code-invalid": _e("Access code invalid", "No official form has this access code, or it belongs to another candidate."),
+    "access-code-used": _e("Access code already used", "The access code has already started an attempt."),
+    "practice-not-allowed": _e("Not a practice form", "Practice attempts need a practice form; official forms need an access code."),
+    "review-not-available": _e("Review not available", "Keys and rationales are shown only for submitted practice attempts."),
+    "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
+    "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
 

@@ -144,7 +144,7 @@ case(
 )
 case(
     "duplicate-stem",
-    {"stem-a.yaml": item("stem-a"), "stem-b.yaml": item("stem-b", stem="混合型會議的報名作業 下列做法，何者最恰當")},
+    {"stem-a.yaml": item("stem-a"), "stem-b.yaml": item("stem-b", stem="混合型會議的報名作業：下列做法，何者最恰當")},
     [["duplicate-stem", 9, "stem-b.yaml"]],
 )
 case("unknown-enemy", {"unknown-enemy.yaml": item("unknown-enemy") + "enemies: [no-such-item]\n"}, [["unknown-enemy", 18]])
@@ -159,6 +159,9 @@ case(
     [["superseded-standard", 2]],
 )
 case("simplified", {"simplified.yaml": item("simplified", stem="混合型会议的报名作业，下列做法何者最恰当？")}, [["simplified-chinese", 9]] * 5)
+case(
+    "space-in-chinese", {"space-in-chinese.yaml": item("space-in-chinese", stem="混合型會議的報名作業， 下列做法何者最恰當？")}, [["item-space-in-chinese", 9]]
+)
 case("filename-mismatch", {"other-name.yaml": item("filename-mismatch")}, [["item-filename-mismatch", 1]])
 case(
     "option-labels-gap",
