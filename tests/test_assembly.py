@@ -264,3 +264,20 @@ def test_random_feasible_blueprints_give_forms_an_independent_checker_accepts(st
         problems = [p for p in check_form(form, "f", bp, standard, items).problems if p.code not in ("form-item-changed", "form-blueprint-changed")]
         assert problems == []
     assert check_parallel([list(f) for f in result.forms], bp) == []
+
+
+@pytest.mark.parametrize("blueprint", sorted(p.name for p in (ROOT / "blueprints").glob("*.yaml")))
+def test_every_default_blueprint_gives_two_forms_covering_every_duty(tmp_path, capsys, blueprint):
+    args = ["assemble", str(ROOT / "blueprints" / blueprint), "--forms", "2", "--seed", "1", "-o", str(tmp_path), "--format", "json"]
+    code = main([*args, "--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 0, data.get("problems")
+    forms = data["forms"]
+    ids = [[e["id"] for s in f["sections"] for e in s["items"]] for f in forms]
+    length = forms[0]["length"]
+    assert len(ids) == 2 and all(len(x) == length for x in ids)
+    assert len(set(ids[0]) & set(ids[1])) <= int(0.3 * length)
+    standard_id = forms[0]["standard"]["id"]
+    _, bank = validate_bank([ROOT / "standards"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
+    every_duty = [d.code for d in bank.standards[standard_id].duties]
+    assert all([s["duty"] for s in f["sections"]] == every_duty for f in forms)
