@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from pathlib import Path
 from typing import Any
 
 EXIT_OK = 0
@@ -57,6 +58,32 @@ def build_parser() -> argparse.ArgumentParser:
     fcheck.add_argument("--format", choices=("text", "json"), default="text")
     fcheck.add_argument("--standards", default="standards", metavar="DIR")
     fcheck.add_argument("--items", default="items", metavar="DIR")
+
+    score = sub.add_parser("score", help="score responses gathered elsewhere (CSV: candidate_id,item_id,answer) by duty, task and K/S code")
+    score.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
+    score.add_argument("responses", metavar="RESPONSES.csv")
+    score.add_argument("--format", choices=("csv", "json"), default="json")
+    score.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    score.add_argument("--standards", default="standards", metavar="DIR")
+    score.add_argument("--items", default="items", metavar="DIR")
+
+    publish = sub.add_parser("publish", help="freeze an assembled form in the database (immutable) and issue access codes")
+    publish.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
+    publish.add_argument("--practice", action="store_true", help="publish as a practice form (no access codes; keys shown after submission)")
+    publish.add_argument("--codes", type=int, default=0, metavar="N", help="issue N single-use access codes")
+    publish.add_argument("--title", default="", help="title shown to candidates (default: the blueprint's)")
+    publish.add_argument("--standards", default="standards", metavar="DIR")
+    publish.add_argument("--items", default="items", metavar="DIR")
+
+    user = sub.add_parser("user", help="examiner accounts")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser, required=True)
+    uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
+    uadd.add_argument("name", metavar="NAME")
+    uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
+
+    dbp = sub.add_parser("db", help="the database (QBANK_DATABASE_URL, default SQLite under ./var/)")
+    db_sub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
     return parser
 
 
@@ -72,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
         # the reader went away (e.g. `| head`); stop quietly like other Unix tools
         sys.stderr.close()
         return EXIT_OK
+    except _DatabaseUnavailable as exc:
+        print(f"qbank: error: {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
     except KeyboardInterrupt:
         print("qbank: interrupted", file=sys.stderr)
         return 130
@@ -210,6 +240,172 @@ def _form_check(args: argparse.Namespace) -> int:
     return EXIT_PROBLEMS if all_problems else EXIT_OK
 
 
+class _DatabaseUnavailable(Exception):
+    pass
+
+
+def _engine() -> Any:
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from questionbank.database import connect, database_url
+
+    url = database_url()
+    try:
+        return connect(url)
+    except (SQLAlchemyError, OSError) as exc:
+        from sqlalchemy.engine import make_url
+
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0]
+        raise _DatabaseUnavailable(f"cannot use the database at {shown} ({reason}); check QBANK_DATABASE_URL or that ./var/ is writable") from None
+
+
+def _form_for_delivery(args: argparse.Namespace) -> tuple[dict[str, Any], Any, list[dict[str, Any]], Any] | None:
+    """The form, its standard, snapshots of its (unchanged) items and its scoring rules; None after printing why not."""
+    from questionbank.forms import read_form
+    from questionbank.publishing import form_snapshots
+    from questionbank.scoring import Rules
+    from questionbank.validation import load_blueprint, validate_bank
+
+    form, problems = read_form(args.form)
+    if form is None:
+        _print_problems(problems, False)
+        return None
+    _, bank = validate_bank([args.items], standards_dir=args.standards, items_dir=args.items)
+    standard = bank.standards.get(form.get("standard", {}).get("id", ""))
+    if standard is None:
+        print(f"{args.form}:1:1: error [unknown-standard] the form's standard is not in {args.standards}/", file=sys.stderr)
+        return None
+    snapshots, problems = form_snapshots(form, args.form, [item for _, item in bank.items], standard)
+    if "scoring" in form:
+        rules = Rules.from_dict(form["scoring"])
+    else:  # forms written before the scoring rules were recorded: read them from the blueprint
+        blueprint, bp_problems = load_blueprint(form["blueprint"]["path"], bank.standards)
+        problems += [p for p in bp_problems if p.severity.value == "error"]
+        rules = Rules(blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent)) if blueprint else Rules()
+    if problems:
+        _print_problems(problems, False)
+        return None
+    return form, standard, snapshots, rules
+
+
+def _score(args: argparse.Namespace) -> int:
+    from questionbank.publishing import answer_key
+    from questionbank.responses import read_responses
+    from questionbank.scoring import score
+
+    loaded = _form_for_delivery(args)
+    if loaded is None:
+        return EXIT_PROBLEMS
+    form, _, snapshots, rules = loaded
+    key = answer_key(snapshots, rules)
+    try:
+        data = Path(args.responses).read_bytes()
+    except OSError as exc:
+        print(f"{args.responses}:1:1: error [responses-unreadable] cannot read the file ({exc.strerror or exc}); check the path", file=sys.stderr)
+        return EXIT_PROBLEMS
+    table, problems = read_responses(data, args.responses, key)
+    if table is None:
+        _print_problems(problems, False)
+        return EXIT_PROBLEMS
+    scores = score(key, table.matrix)
+    results = [{"candidate_id": cid, **scores.candidate(n)} for n, cid in enumerate(table.candidates)]
+    if args.format == "json":
+        text = json.dumps({"form": form.get("form_id"), "candidates": results}, ensure_ascii=False, indent=2) + "\n"
+    else:
+        text = _scores_csv(results, key.duties)
+    if args.output:
+        target = Path(args.output)
+        partial = target.with_name(target.name + ".partial")
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(target)
+        print(f"{len(results)} candidate(s) scored on form {form.get('form_id')}; written to {target}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
+    return EXIT_OK
+
+
+def _scores_csv(results: list[dict[str, Any]], duties: list[str]) -> str:
+    import csv
+    import io
+
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["candidate_id", "raw", "max", "percent", "passed", *[f"{d}_{k}" for d in duties for k in ("raw", "max", "percent", "band")]])
+    for r in results:
+        writer.writerow(
+            [r["candidate_id"], r["raw"], r["max"], r["percent"], "true" if r["passed"] else "false"]
+            + [r["duties"][d][k] for d in duties for k in ("raw", "max", "percent", "band")]
+        )
+    return out.getvalue()
+
+
+def _publish(args: argparse.Namespace) -> int:
+    from questionbank.publishing import DeliveryError, issue_access_codes, publish
+
+    if args.codes < 0 or (args.codes and args.practice):
+        print("qbank: error: --codes must be 0 or more, and practice forms take no access codes", file=sys.stderr)
+        return EXIT_USAGE
+    loaded = _form_for_delivery(args)
+    if loaded is None:
+        return EXIT_PROBLEMS
+    form, standard, snapshots, rules = loaded
+    engine = _engine()
+    try:
+        form_id = publish(
+            engine,
+            form["form_id"],
+            snapshots,
+            rules,
+            kind="practice" if args.practice else "official",
+            standard=standard,
+            title=args.title or f"{standard.name} {form['form_id']}",
+            time_limit_minutes=form.get("time_limit_minutes"),
+            source=form,
+        )
+        codes = issue_access_codes(engine, form_id, [None] * args.codes) if args.codes else []
+    except DeliveryError as exc:
+        print(f"{args.form}: error [{exc.code}] {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"published {'practice' if args.practice else 'official'} form {form_id} ({len(snapshots)} items)")
+    for code in codes:
+        print(code)
+    return EXIT_OK
+
+
+def _user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from questionbank.accounts import add_examiner
+    from questionbank.publishing import DeliveryError
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            print("qbank: error: no terminal to ask for the password; use --password-stdin", file=sys.stderr)
+            return EXIT_USAGE
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("qbank: error: the passwords differ; nothing was created", file=sys.stderr)
+            return EXIT_PROBLEMS
+    try:
+        add_examiner(_engine(), args.name, password)
+    except DeliveryError as exc:
+        print(f"qbank: error [{exc.code}] {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    print(f"examiner '{args.name.strip()}' created")
+    return EXIT_OK
+
+
+def _db(args: argparse.Namespace) -> int:
+    from questionbank.database import current_revision
+
+    engine = _engine()
+    print(f"database at revision {current_revision(engine)}")
+    return EXIT_OK
+
+
 def _print_json(data: Any) -> None:
     json.dump(data, sys.stdout, ensure_ascii=False, indent=2)
     sys.stdout.write("\n")
@@ -219,7 +415,16 @@ def _form(args: argparse.Namespace) -> int:
     return _form_check(args)
 
 
-_COMMANDS = {"validate": _validate, "coverage": _coverage, "assemble": _assemble, "form": _form}
+_COMMANDS = {
+    "validate": _validate,
+    "coverage": _coverage,
+    "assemble": _assemble,
+    "form": _form,
+    "score": _score,
+    "publish": _publish,
+    "user": _user,
+    "db": _db,
+}
 
 
 if __name__ == "__main__":
