@@ -33,6 +33,7 @@ test: $(DEV_STAMP)
 bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/assembly_bench.py
+	$(BIN)/python benchmarks/delivery_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache benchmarks/out

@@ -22,7 +22,7 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionbank import database as db
-from questionbank.publishing import DeliveryError, answer_key, labels_of, load_form
+from questionbank.publishing import DeliveryError, answer_key, form_snapshots_cached, labels_of, load_form
 from questionbank.scoring import AnswerKey, mask, score
 
 DISPLAY_LABELS = string.ascii_uppercase
@@ -185,14 +185,16 @@ def _deadline(row: dict[str, Any]) -> float | None:
     return None if row["deadline_at"] is None else row["deadline_at"] + (row["extra_seconds"] or 0.0)
 
 
-def _upsert(conn: Connection, values: dict[str, Any], changes: dict[str, Any]) -> None:
+def _upsert(conn: Connection, values: dict[str, Any], changes: dict[str, Any]) -> Any:
+    """Insert the response or update it in place; returns the stored answer, flag and revision."""
     dialect = conn.dialect.name
     builder = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}.get(dialect)
     if builder is None:  # pragma: no cover - other databases are not supported
         raise RuntimeError(f"unsupported database {dialect}")
     statement = builder(db.responses).values(**values)
     statement = statement.on_conflict_do_update(index_elements=["attempt_id", "position"], set_=changes)
-    conn.execute(statement)
+    statement = statement.returning(db.responses.c.answer, db.responses.c.flagged, db.responses.c.revision)
+    return conn.execute(statement).one()
 
 
 def _to_original(answer: Any, order: list[str], item_type: str) -> str:
@@ -229,7 +231,17 @@ def _write(engine: Engine, token: str, position: int, answer: Any, flagged: Any,
     now = time.time() if now is None else now
     expired = False
     with db.writing(engine) as conn:
-        row = _attempt_row(conn, token, lock=True)
+        # one round trip for the attempt (locked) and its form's hash; the snapshots are cached
+        query = (
+            select(db.attempts, db.forms.c.form_sha256)
+            .join(db.forms, db.forms.c.id == db.attempts.c.form_id)
+            .where(db.attempts.c.token == (token or ""))
+            .with_for_update(of=db.attempts)
+        )
+        row = conn.execute(query).mappings().first()
+        if row is None:
+            raise DeliveryError("attempt-unknown", "no attempt has this token; start again from the home page or ask the examiner", "token")
+        row = dict(row)
         if row["submitted_at"] is not None:
             raise DeliveryError("attempt-submitted", "this attempt was already submitted; answers can no longer change", "token")
         deadline = _deadline(row)
@@ -237,27 +249,24 @@ def _write(engine: Engine, token: str, position: int, answer: Any, flagged: Any,
             _submit(conn, row, now, "deadline")
             expired = True
         else:
-            _, snapshots = load_form(conn, row["form_id"])
+            snapshots = form_snapshots_cached(conn, row["form_id"], row["form_sha256"])
             if not isinstance(position, int) or isinstance(position, bool) or not 0 <= position < len(snapshots):
                 raise DeliveryError("response-unknown-question", f"question {position} is not on this form (0..{len(snapshots) - 1})", "position")
             order = json.loads(row["option_orders"])[position]
             item_type = snapshots[position]["type"]
-            previous = conn.execute(
-                select(db.responses.c.answer, db.responses.c.flagged, db.responses.c.revision).where(
-                    db.responses.c.attempt_id == row["id"], db.responses.c.position == position
-                )
-            ).first()
-            stored = (previous.answer if previous else "") if answer is _KEEP else _to_original(answer, order, item_type)
-            flag = (bool(previous.flagged) if previous else False) if flagged is _KEEP else bool(flagged)
-            revision = (previous.revision + 1) if previous else 1
-            values = {"attempt_id": row["id"], "position": position, "answer": stored, "flagged": flag, "saved_at": now, "revision": revision}
-            _upsert(conn, values, {"answer": stored, "flagged": flag, "saved_at": now, "revision": revision})
+            values: dict[str, Any] = {"attempt_id": row["id"], "position": position, "answer": "", "flagged": False, "saved_at": now, "revision": 1}
+            changes: dict[str, Any] = {"saved_at": now, "revision": db.responses.c.revision + 1}
+            if answer is not _KEEP:
+                values["answer"] = changes["answer"] = _to_original(answer, order, item_type)
+            if flagged is not _KEEP:
+                values["flagged"] = changes["flagged"] = bool(flagged)
+            saved = _upsert(conn, values, changes)
             conn.execute(update(db.attempts).where(db.attempts.c.id == row["id"]).values(current_position=position))
     if expired:
         raise DeliveryError(
             "attempt-deadline-passed", "the time is over: this answer was not saved, and the attempt has been submitted with the answers saved before", "token"
         )
-    return Saved(position, _to_display(stored, order, item_type), flag, revision)
+    return Saved(position, _to_display(saved.answer, order, item_type), bool(saved.flagged), saved.revision)
 
 
 def save_answer(engine: Engine, token: str, position: int, answer: Any, now: float | None = None) -> Saved:

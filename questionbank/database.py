@@ -9,11 +9,16 @@ is set. The schema is created and changed only by the Alembic migrations in
 from __future__ import annotations
 
 import os
+import threading
+import weakref
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from sqlalchemy import (
     Boolean,
     Column,
+    Connection,
     Engine,
     Float,
     ForeignKey,
@@ -160,11 +165,30 @@ def _sqlite_begin(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE" if write else "BEGIN")
 
 
-def writing(engine: Engine):
-    """A write transaction. On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE), so
-    concurrent writers queue on the busy timeout instead of failing on a lock upgrade; on
-    PostgreSQL it is a plain transaction and writers lock the rows they change."""
-    return engine.execution_options(qbank_write=True).begin()
+_SQLITE_WRITE_LOCKS: dict[str, threading.RLock] = {}
+_WRITERS: weakref.WeakKeyDictionary[Engine, Engine] = weakref.WeakKeyDictionary()
+
+
+@contextmanager
+def writing(engine: Engine) -> Iterator[Connection]:
+    """A write transaction.
+
+    On SQLite it takes the write lock at BEGIN (BEGIN IMMEDIATE), so writers queue instead of
+    failing on a lock upgrade; writers of one process also queue on a lock of their own first,
+    because SQLite's busy handler backs off by sleeping (up to 100 ms a try), which turns a
+    crowd of writers into seconds of latency. On PostgreSQL it is a plain transaction and
+    writers lock the rows they change.
+    """
+    writer = _WRITERS.get(engine)
+    if writer is None:
+        writer = _WRITERS[engine] = engine.execution_options(qbank_write=True)
+    if engine.dialect.name == "sqlite":
+        lock = _SQLITE_WRITE_LOCKS.setdefault(str(engine.url), threading.RLock())
+        with lock, writer.begin() as conn:
+            yield conn
+    else:
+        with writer.begin() as conn:
+            yield conn
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:

@@ -194,6 +194,18 @@ def issue_access_codes(engine: Engine, form_id: str, candidate_ids: list[str | N
 _SNAPSHOTS: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
 
+def form_snapshots_cached(conn: Connection, form_id: str, sha256: str) -> list[dict[str, Any]]:
+    """A published form's snapshots, read once per process (keyed by id and hash)."""
+    snaps = _SNAPSHOTS.get((form_id, sha256))
+    if snaps is None:
+        texts = conn.execute(select(db.form_items.c.snapshot).where(db.form_items.c.form_id == form_id).order_by(db.form_items.c.position)).scalars().all()
+        snaps = [json.loads(t) for t in texts]
+        if len(_SNAPSHOTS) > 256:
+            _SNAPSHOTS.clear()
+        _SNAPSHOTS[form_id, sha256] = snaps
+    return snaps
+
+
 def load_form(bind: Engine | Connection, form_id: str) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """The published form's row (as a dict, rules parsed) and its snapshots in order.
 
@@ -206,14 +218,7 @@ def load_form(bind: Engine | Connection, form_id: str) -> tuple[dict[str, Any], 
     row = bind.execute(select(db.forms).where(db.forms.c.id == form_id)).mappings().first()
     if row is None:
         raise DeliveryError("form-unknown", f"no published form has id {form_id}", "form_id")
-    cache_key = (form_id, row["form_sha256"])
-    snaps = _SNAPSHOTS.get(cache_key)
-    if snaps is None:
-        texts = bind.execute(select(db.form_items.c.snapshot).where(db.form_items.c.form_id == form_id).order_by(db.form_items.c.position)).scalars().all()
-        snaps = [json.loads(t) for t in texts]
-        if len(_SNAPSHOTS) > 256:
-            _SNAPSHOTS.clear()
-        _SNAPSHOTS[cache_key] = snaps
+    snaps = form_snapshots_cached(bind, form_id, row["form_sha256"])
     form = dict(row)
     form["rules"] = Rules.from_dict(json.loads(form["rules"]))
     return form, snaps
