@@ -9,6 +9,7 @@ the submission or is refused; nothing is half-written.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import random
 import secrets
@@ -22,8 +23,13 @@ from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from questionbank import database as db
-from questionbank.publishing import DeliveryError, answer_key, form_snapshots_cached, labels_of, load_form
-from questionbank.scoring import AnswerKey, mask, score
+from questionbank.assembly import assemble
+from questionbank.blueprint import Blueprint, Range, largest_remainder
+from questionbank.forms import task_order
+from questionbank.items import Item
+from questionbank.publishing import DeliveryError, answer_key, form_snapshots_cached, labels_of, load_form, publish, snapshot
+from questionbank.scoring import AnswerKey, Rules, mask, score
+from questionbank.standards import Standard
 
 DISPLAY_LABELS = string.ascii_uppercase
 _KEEP = object()
@@ -512,3 +518,61 @@ def form_responses(engine: Engine, form_id: str) -> tuple[list[str], np.ndarray,
         ).all()
         matrix = _response_matrix(conn, [r.id for r in rows], key) if rows else np.zeros((0, len(key.items)), dtype=np.uint32)
     return [r.candidate_id for r in rows], matrix, key
+
+
+def practice_blueprint(blueprint: Blueprint, duties: list[str] | None = None, length: int | None = None) -> Blueprint:
+    """The blueprint for a practice form: the default one, or only ``duties`` (counts kept in
+    the default's proportions, scaled to ``length``), one form, no cross-form rules."""
+    if not duties:
+        return dataclasses.replace(blueprint, forms=1, max_overlap=None, max_exposure=1.0)
+    unknown = [d for d in duties if d not in blueprint.duty_ranges]
+    if unknown:
+        raise DeliveryError(
+            "practice-not-allowed", f"duty {', '.join(unknown)} is not in this blueprint (duties: {', '.join(blueprint.duty_ranges)})", "duties"
+        )
+    base = {d: blueprint.duty_ranges[d].min for d in duties}
+    total = length or sum(base.values())
+    counts = largest_remainder({d: 100.0 * n / sum(base.values()) for d, n in base.items()}, total)
+    return dataclasses.replace(
+        blueprint,
+        length=sum(max(1, c) for c in counts.values()),
+        duty_ranges={d: Range(max(1, c), max(1, c)) for d, c in counts.items()},
+        excluded={**blueprint.excluded, **{d: "練習未選此職責" for d in blueprint.duty_ranges if d not in duties}},
+        task_minimum=0,
+        levels={},
+        types={},
+        difficulty_mean=(None, None),
+        forms=1,
+        max_overlap=None,
+        max_exposure=1.0,
+    )
+
+
+def start_practice_from_blueprint(
+    engine: Engine,
+    blueprint: Blueprint,
+    standard: Standard,
+    items: list[Item],
+    candidate_id: str,
+    duties: list[str] | None = None,
+    length: int | None = None,
+    seed: int | None = None,
+    now: float | None = None,
+) -> str:
+    """Assemble a practice form on the fly (all duties, or the chosen ones), publish it, start it."""
+    candidate_id = _check_candidate(candidate_id)
+    plan = practice_blueprint(blueprint, duties, length)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    result = assemble(plan, standard, items, seed=seed, time_limit=20.0)
+    if not result.ok:
+        first = result.problems[0]
+        raise DeliveryError(first.code, first.message, first.path)
+    by_id = {item.id: item for item in items}
+    chosen = sorted((by_id[i] for i in result.forms[0]), key=lambda i: (task_order(i.task), i.id))
+    snapshots = [snapshot(i, standard) for i in chosen]
+    form_id = f"practice-{standard.id}-{secrets.token_hex(6)}"
+    title = f"{standard.name} 練習" + (f"（{'、'.join(duties)}）" if duties else "")
+    rules = Rules(blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent))
+    minutes = None if blueprint.time_limit_minutes is None else max(1, round(blueprint.time_limit_minutes * plan.length / blueprint.length))
+    publish(engine, form_id, snapshots, rules, kind="practice", standard=standard, title=title, time_limit_minutes=minutes, now=now)
+    return start_practice(engine, form_id, candidate_id, now=now)

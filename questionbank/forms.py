@@ -46,7 +46,7 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
     for index, ids in enumerate(assembly.forms, start=1):
         sections = []
         for duty in standard.duties:
-            members = sorted((by_id[i] for i in ids if by_id[i].task.split(".")[0] == duty.code), key=lambda i: (_task_key(i.task), i.id))
+            members = sorted((by_id[i] for i in ids if by_id[i].task.split(".")[0] == duty.code), key=lambda i: (task_order(i.task), i.id))
             if members:
                 sections.append({"duty": duty.code, "name": duty.name, "items": [{"id": i.id, "task": i.task, "sha256": file_sha256(i.file)} for i in members]})
         form_id = f"{standard.id}-{blueprint_hash[:8]}-s{assembly.seed}-{index}"
@@ -89,7 +89,7 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
     return out
 
 
-def _task_key(code: str) -> tuple[int, ...]:
+def task_order(code: str) -> tuple[int, ...]:
     return tuple(int(part) if part.isdigit() else 0 for part in code[1:].split("."))
 
 

@@ -328,3 +328,26 @@ def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
     err = capsys.readouterr().err
     assert "cannot use the database at postgresql://nobody:***@127.0.0.1:1/none" in err and "Traceback" not in err and "secret" not in err
     engine.dispose()
+
+
+def test_practice_assembled_on_the_fly_for_all_or_chosen_duties(engine, shipped):
+    from questionbank.validation import load_blueprint
+
+    standard, _ = shipped
+    _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
+    items = [item for _, item in bank.items]
+    blueprint, _ = load_blueprint(ROOT / "blueprints" / "BAS2421-002v4.yaml", bank.standards)
+    token = attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", seed=1, now=START)
+    st = attempts.state(engine, token, now=START)
+    assert len(st.questions) == 40 and st.mode == "practice" and st.deadline == START + 3600
+    assert Counter(q.duty for q in st.questions) == {d: r.min for d, r in blueprint.duty_ranges.items()}
+    token = attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T2", "T5"], length=10, seed=2, now=START)
+    st = attempts.state(engine, token, now=START)
+    assert Counter(q.duty for q in st.questions) == {"T2": 6, "T5": 4}  # 11:8 of the default, scaled to 10
+    assert st.deadline == START + 15 * 60
+    with pytest.raises(DeliveryError) as err:
+        attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T9"], now=START)
+    assert err.value.code == "practice-not-allowed"
+    with pytest.raises(DeliveryError) as err:
+        attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T7"], length=50, now=START)
+    assert err.value.code == "blueprint-duty-short"
