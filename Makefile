@@ -19,10 +19,10 @@ $(DEV_STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
 	touch $@ $(STAMP)
 
-## run: install, then validate and show the coverage of the shipped bank
+## run: install, validate the shipped bank, then start the exam app (SQLite under ./var/)
 run: $(STAMP)
-	-$(BIN)/qbank validate
-	$(BIN)/qbank coverage
+	-$(BIN)/qbank validate | tail -n 1
+	$(BIN)/qbank serve $(if $(PORT),--port $(PORT),)
 
 ## test: install with dev dependencies, run ruff and the whole pytest suite
 test: $(DEV_STAMP)

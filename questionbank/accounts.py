@@ -6,7 +6,7 @@ import time
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Engine, insert, select, update
+from sqlalchemy import Engine, func, insert, select, update
 
 from questionbank import database as db
 from questionbank.publishing import DeliveryError
@@ -45,3 +45,29 @@ def verify_examiner(engine: Engine, name: str, password: str) -> bool:
         with db.writing(engine) as conn:
             conn.execute(update(db.examiners).where(db.examiners.c.id == row.id).values(password_hash=_hasher.hash(password)))
     return True
+
+
+MAX_FAILURES = 5
+WINDOW_SECONDS = 15 * 60
+
+
+def login(engine: Engine, name: str, password: str, now: float | None = None) -> bool:
+    """Check an examiner login, refusing after MAX_FAILURES failures for the name within WINDOW_SECONDS.
+
+    Every attempt is recorded; a refused (rate-limited) attempt is not even verified, so
+    guessing stays slow whatever the password.
+    """
+    now = time.time() if now is None else now
+    name = (name or "").strip()[:100]
+    with engine.connect() as conn:
+        failures = conn.execute(
+            select(func.count())
+            .select_from(db.login_attempts)
+            .where(db.login_attempts.c.name == name, db.login_attempts.c.success.is_(False), db.login_attempts.c.at > now - WINDOW_SECONDS)
+        ).scalar()
+    if failures >= MAX_FAILURES:
+        raise DeliveryError("login-rate-limited", f"too many failed logins for '{name}'; wait {WINDOW_SECONDS // 60} minutes", "name")
+    ok = verify_examiner(engine, name, password)
+    with db.writing(engine) as conn:
+        conn.execute(insert(db.login_attempts).values(name=name, at=now, success=ok))
+    return ok

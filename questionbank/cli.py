@@ -81,6 +81,10 @@ def build_parser() -> argparse.ArgumentParser:
     uadd.add_argument("name", metavar="NAME")
     uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
 
+    serve = sub.add_parser("serve", help="start the exam app (Streamlit) on the configured database and the bank in the current folder")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="localhost", help="interface to listen on (default: localhost; 0.0.0.0 for all)")
+
     dbp = sub.add_parser("db", help="the database (QBANK_DATABASE_URL, default SQLite under ./var/)")
     db_sub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
@@ -398,6 +402,28 @@ def _user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    import exam_app
+
+    _engine()  # create or migrate the database first, so a bad URL is reported here, not in the browser
+    app = Path(exam_app.__file__).parent / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        f"--server.port={args.port}",
+        f"--server.address={args.address}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+    ]
+    print(f"qbank: serving the exam app on http://{args.address}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    return subprocess.call(command)
+
+
 def _db(args: argparse.Namespace) -> int:
     from questionbank.database import current_revision
 
@@ -424,6 +450,7 @@ _COMMANDS = {
     "publish": _publish,
     "user": _user,
     "db": _db,
+    "serve": _serve,
 }
 
 

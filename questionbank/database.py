@@ -123,6 +123,15 @@ examiners = Table(
     UniqueConstraint("name", name="uq_examiners_name"),
 )
 
+login_attempts = Table(
+    "login_attempts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("name", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("success", Boolean, nullable=False),
+)
+
 
 def database_url(environ: dict[str, str] | None = None) -> str:
     """``QBANK_DATABASE_URL`` or the embedded SQLite file under ``./var/``."""

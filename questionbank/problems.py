@@ -146,6 +146,7 @@ CATALOG: dict[str, CodeInfo] = {
     "practice-not-allowed": _e("Not a practice form", "Practice attempts need a practice form; official forms need an access code."),
     "review-not-available": _e("Review not available", "Keys and rationales are shown only for submitted practice attempts."),
     "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
+    "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }

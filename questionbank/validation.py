@@ -10,7 +10,7 @@ from typing import Any
 
 from questionbank import checks
 from questionbank.blueprint import Blueprint, blueprint_from_document
-from questionbank.documents import Document, read_document
+from questionbank.documents import Document, parse_document, read_document
 from questionbank.items import Item, item_from_document
 from questionbank.problems import Problem, Severity, problem
 from questionbank.schemas import schema_problems
@@ -102,7 +102,15 @@ def load_standards(files: Iterable[Path]) -> tuple[list[tuple[Document, Standard
 
 def load_blueprint(path: str | os.PathLike[str], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
     """Read, schema-check and build one blueprint against the standards."""
-    document, found = read_document(str(path))
+    return _blueprint(*read_document(str(path)), standards)
+
+
+def parse_blueprint(file: str, raw: bytes, standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
+    """The same for blueprint text not (yet) in a file, e.g. from an editor; ``file`` names it in problems."""
+    return _blueprint(*parse_document(file, raw), standards)
+
+
+def _blueprint(document: Document | None, found: list[Problem], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
     if document is None or any(p.code in _UNRELIABLE for p in found):
         return None, found
     schema_found = schema_problems(document, "blueprint")

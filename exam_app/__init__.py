@@ -1,0 +1,1 @@
+"""The exam app: a thin Streamlit UI over questionbank (every rule lives in the library)."""

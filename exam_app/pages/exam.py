@@ -1,0 +1,164 @@
+"""The exam screen: one question at a time, saved the moment it is answered, resumable by URL."""
+
+import time
+
+import streamlit as st
+
+from exam_app.common import get_engine, show_error
+from questionbank import attempts
+from questionbank.publishing import DeliveryError
+
+token = st.query_params.get("token", "")
+engine = get_engine()
+if not token:
+    st.info("請從首頁開始一次測驗。")
+    st.page_link("pages/home.py", label="回首頁")
+    st.stop()
+try:
+    state = attempts.state(engine, token)
+except DeliveryError as error:
+    show_error(error)
+    st.stop()
+if state.submitted:
+    st.switch_page("pages/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
+
+questions = state.questions
+total = len(questions)
+current = questions[state.current_position]
+answered = total - len(state.unanswered)
+
+
+def save(position: int, value) -> None:
+    try:
+        attempts.save_answer(engine, token, position, value)
+    except DeliveryError as error:
+        st.session_state["exam_error"] = error
+
+
+def on_single(position: int, key: str) -> None:
+    value = st.session_state[key]
+    if value is not None:
+        save(position, value)
+
+
+def on_true_false(position: int, key: str) -> None:
+    value = st.session_state[key]
+    if value is not None:
+        save(position, value == "○ 正確")
+
+
+def on_multiple(position: int, labels: list[str]) -> None:
+    chosen = [label for label in labels if st.session_state.get(f"{token}-{position}-{label}")]
+    save(position, chosen)
+
+
+def on_flag(position: int, key: str) -> None:
+    try:
+        attempts.set_flag(engine, token, position, bool(st.session_state[key]))
+    except DeliveryError as error:
+        st.session_state["exam_error"] = error
+
+
+def go_to(position: int) -> None:
+    try:
+        attempts.set_position(engine, token, position)
+    except DeliveryError as error:
+        st.session_state["exam_error"] = error
+    st.session_state.pop("confirm_submit", None)
+
+
+error = st.session_state.pop("exam_error", None)
+if error is not None:
+    show_error(error)
+
+st.subheader(state.title)
+top = st.columns([3, 1])
+top[0].progress(answered / total, text=f"已作答 {answered} / {total} 題")
+
+
+@st.fragment(run_every=1 if state.deadline else None)
+def countdown() -> None:
+    remaining = state.remaining_seconds()
+    if remaining is None:
+        st.metric("剩餘時間", "不限時")
+        return
+    if remaining <= 0:
+        st.rerun()  # the next run asks the server, which submits the attempt at its deadline
+    minutes, seconds = divmod(int(remaining), 60)
+    st.metric("剩餘時間", f"{minutes:02d}:{seconds:02d}")
+
+
+with top[1]:
+    countdown()
+
+with st.sidebar:
+    st.markdown("**題號導覽**　✓ 已作答　⚑ 待檢查　○ 未作答")
+    columns = st.columns(5)
+    for q in questions:
+        mark = "⚑" if q.flagged else ("✓" if q.answered else "○")
+        columns[q.position % 5].button(
+            f"{mark}{q.position + 1}",
+            key=f"nav-{q.position}",
+            on_click=go_to,
+            args=(q.position,),
+            type="primary" if q.position == current.position else "secondary",
+            width="stretch",
+        )
+
+kind = {"single": "單選題", "multiple": "複選題", "true_false": "是非題"}[current.type]
+st.markdown(f"**第 {current.position + 1} 題**（{kind}，{current.duty} {current.duty_name}）")
+st.markdown(current.stem)
+key = f"{token}-{current.position}"
+if current.type == "single":
+    labels = [label for label, _ in current.options]
+    texts = dict(current.options)
+    chosen = current.answer[0] if current.answer else None
+    st.radio(
+        "選項",
+        labels,
+        index=labels.index(chosen) if chosen in labels else None,
+        format_func=lambda label: f"({label}) {texts[label]}",
+        key=key,
+        on_change=on_single,
+        args=(current.position, key),
+        label_visibility="collapsed",
+    )
+elif current.type == "true_false":
+    choices = ["○ 正確", "✕ 錯誤"]
+    index = None if not current.answer else (0 if current.answer[0] == "T" else 1)
+    st.radio("選項", choices, index=index, key=key, on_change=on_true_false, args=(current.position, key), label_visibility="collapsed")
+else:
+    labels = [label for label, _ in current.options]
+    for label, text in current.options:
+        st.checkbox(f"({label}) {text}", value=label in current.answer, key=f"{key}-{label}", on_change=on_multiple, args=(current.position, labels))
+flag_key = f"{key}-flag"
+st.checkbox("⚑ 標記待檢查", value=current.flagged, key=flag_key, on_change=on_flag, args=(current.position, flag_key))
+
+nav = st.columns([1, 1, 2])
+nav[0].button("← 上一題", key="prev", on_click=go_to, args=(max(0, current.position - 1),), disabled=current.position == 0)
+nav[1].button("下一題 →", key="next", on_click=go_to, args=(min(total - 1, current.position + 1),), disabled=current.position == total - 1)
+if nav[2].button("交卷", key="submit", type="primary"):
+    st.session_state["confirm_submit"] = True
+
+if st.session_state.get("confirm_submit"):
+    unanswered = [str(p + 1) for p in state.unanswered]
+    flagged = [str(p + 1) for p in state.flagged]
+    lines = ["確定要交卷嗎？交卷後答案不能再修改。"]
+    lines.append(f"未作答：第 {'、'.join(unanswered)} 題" if unanswered else "所有題目都已作答。")
+    if flagged:
+        lines.append(f"標記待檢查：第 {'、'.join(flagged)} 題")
+    st.warning("\n\n".join(lines))
+    confirm = st.columns(2)
+    if confirm[0].button("確認交卷", key="confirm", type="primary"):
+        st.session_state.pop("confirm_submit", None)
+        try:
+            attempts.submit(engine, token)
+        except DeliveryError as error:
+            if error.code != "attempt-submitted":
+                show_error(error)
+                st.stop()
+        st.switch_page("pages/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
+    if confirm[1].button("返回作答", key="cancel"):
+        st.session_state.pop("confirm_submit", None)
+        st.rerun()
+st.caption(f"每次作答都會立即儲存；重新整理或關閉分頁後，用同一個網址即可回到這裡。（{time.strftime('%H:%M:%S')} 已同步）")

@@ -1,0 +1,76 @@
+"""Results: total, pass/fail, a per-duty chart with the cut and bands; in practice mode a review of each question."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from exam_app.common import get_engine, show_error
+from questionbank import attempts
+from questionbank.publishing import DeliveryError, load_form
+
+BANDS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
+token = st.query_params.get("token", "")
+engine = get_engine()
+if not token:
+    st.info("請從首頁開始一次測驗。")
+    st.stop()
+try:
+    state = attempts.state(engine, token)
+    if not state.submitted:
+        st.info("這次作答尚未交卷。")
+        st.page_link("pages/exam.py", label="回到作答", query_params={"token": token})
+        st.stop()
+    result = attempts.result(engine, token)
+    form, snapshots = load_form(engine, state.form_id)
+except DeliveryError as error:
+    show_error(error)
+    st.stop()
+
+cut = form["rules"].cut_percent if form["rules"].cut_raw is None else 100.0 * form["rules"].cut_raw / result["max"]
+st.title("測驗成績")
+st.caption(f"{state.title}　考生：{state.candidate_id}　試卷：{state.form_id}")
+cols = st.columns(3)
+cols[0].metric("總分", f"{result['raw']:g} / {result['max']:g}")
+cols[1].metric("百分比", f"{result['percent']:.1f}%")
+cols[2].metric("結果", "通過" if result["passed"] else "未通過", delta=f"及格標準 {cut:g}%", delta_color="off")
+if state.submitted_by == "deadline":
+    st.info("作答時間到，系統已自動交卷。")
+
+names = {s["duty"]: s.get("duty_name", "") for s in snapshots}
+rows = [
+    {"職責": f"{duty} {names.get(duty, '')}", "百分比": d["percent"], "得分": d["raw"], "滿分": d["max"], "等級": BANDS[d["band"]]}
+    for duty, d in result["duties"].items()
+]
+frame = pd.DataFrame(rows)
+bars = (
+    alt.Chart(frame)
+    .mark_bar()
+    .encode(
+        x=alt.X("百分比:Q", scale=alt.Scale(domain=[0, 100])),
+        y=alt.Y("職責:N", sort=None),
+        color=alt.Color("等級:N", scale=alt.Scale(domain=list(BANDS.values()), range=["#d62728", "#ff9f0e", "#2ca02c"])),
+        tooltip=["職責", "得分", "滿分", "百分比", "等級"],
+    )
+)
+rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x="及格標準:Q")
+st.altair_chart(bars + rule, width="stretch")
+st.dataframe(frame, hide_index=True, width="stretch")
+st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
+
+if state.mode == "practice":
+    st.subheader("題目檢討")
+    for entry in attempts.review(engine, token):
+        mark = "✓" if entry["earned"] == entry["points"] else ("△" if entry["earned"] > 0 else "✗")
+        with st.expander(f"{mark} 第 {entry['position'] + 1} 題（{entry['task']} {entry['task_name']}）"):
+            st.markdown(entry["stem"])
+            for label, text in entry["options"]:
+                st.markdown(f"- ({label}) {text}")
+
+            def show(labels):
+                return "、".join({"T": "正確", "F": "錯誤"}.get(x, x) for x in labels) or "未作答"
+
+            st.markdown(f"你的答案：**{show(entry['answer'])}**　正確答案：**{show(entry['key'])}**　得分 {entry['earned']:g} / {entry['points']:g}")
+            st.markdown(f"解析：{entry['rationale']}")
+            for code, text in entry["indicators"]:
+                st.caption(f"行為指標 {code}：{text}")
+st.page_link("pages/home.py", label="回首頁再練習一次", query_params={"me": st.query_params.get("me", "")})

@@ -1,0 +1,198 @@
+"""The Streamlit app, driven by AppTest: every page's main flow and each security rule."""
+
+from __future__ import annotations
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from questionbank import accounts, attempts, database, publishing
+from questionbank.scoring import Rules
+from questionbank.validation import validate_bank
+from tests.conftest import ROOT
+
+APP = str(ROOT / "exam_app" / "app.py")
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    monkeypatch.setenv("QBANK_DATABASE_URL", url)
+    monkeypatch.setenv("QBANK_STANDARDS", str(ROOT / "standards"))
+    monkeypatch.setenv("QBANK_ITEMS", str(ROOT / "items"))
+    monkeypatch.setenv("QBANK_BLUEPRINTS", str(ROOT / "blueprints"))
+    monkeypatch.chdir(tmp_path)  # the editor saves blueprints under ./var/
+    return url
+
+
+@pytest.fixture(scope="module")
+def bank():
+    _, loaded = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
+    return loaded
+
+
+def app(**params) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=60)
+    for key, value in params.items():
+        at.query_params[key] = value
+    return at.run()
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page shows as text (what would reach the browser)."""
+    parts = []
+    for kind in ("markdown", "caption", "title", "subheader", "info", "warning", "error", "success", "metric", "expander"):
+        for element in getattr(at, kind):
+            parts.append(str(getattr(element, "value", "")) + str(getattr(element, "label", "")))
+    for radio in at.radio:
+        parts.extend(str(o) for o in radio.options)
+    for box in at.checkbox:
+        parts.append(box.label)
+    return "\n".join(parts)
+
+
+def answer_current(at: AppTest, choice: int = 0) -> None:
+    if at.radio:
+        at.radio[0].set_value(at.radio[0].options[choice]).run()
+    else:
+        at.checkbox[choice].check().run()
+
+
+def test_practice_exam_saves_resumes_confirms_and_reviews(db_url, bank):
+    at = app()
+    assert not at.exception
+    at.selectbox(key="standard").set_value("BAS2421-002v4").run()
+    at.button(key="start_practice").click().run()
+    token, me = at.query_params["token"], at.query_params["me"]
+    assert "第 1 題" in texts(at)
+    answer_current(at)
+    at.button(key="next").click().run()
+    answer_current(at, 1)
+    at.checkbox(key=f"{token}-1-flag").check().run()
+    engine = database.connect(db_url)
+    saved = attempts.state(engine, token)
+    assert [bool(q.answer) for q in saved.questions[:3]] == [True, True, False] and saved.flagged == [1]
+    # reload: a fresh session with only the URL
+    again = app(token=token, me=me)
+    assert "第 2 題" in texts(again)
+    assert again.checkbox(key=f"{token}-1-flag").value is True
+    again.button(key="submit").click().run()
+    warning = again.warning[0].value
+    assert "未作答：第 3、4、5" in warning and "標記待檢查：第 2 題" in warning
+    again.button(key="confirm").click().run()
+    assert "測驗成績" in texts(again) and "題目檢討" in texts(again)
+    assert len(again.expander) == 40
+    assert attempts.state(engine, token).submitted_by == "candidate"
+    engine.dispose()
+
+
+def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
+    engine = database.connect(db_url)
+    standard = bank.standards["KMC3332-002v1"]
+    items = [i for _, i in bank.items if i.standard == standard.id and i.status == "active"][:6]
+    snaps = [publishing.snapshot(i, standard) for i in items]
+    publishing.publish(engine, "official-1", snaps, Rules(), kind="official", standard=standard, title="正式", time_limit_minutes=30)
+    (code,) = publishing.issue_access_codes(engine, "official-1", ["K001"])
+    at = app()
+    at.radio(key="mode").set_value("official").run()
+    at.text_input(key="access_code").input("WRONGCODE").run()
+    at.text_input(key="candidate_id").input("K001").run()
+    at.button(key="start_official").click().run()
+    assert "准考碼或考生編號不正確" in texts(at)
+    at.text_input(key="access_code").input(code).run()
+    at.button(key="start_official").click().run()
+    token = at.query_params["token"]
+    for _ in range(6):
+        shown = texts(at)
+        assert not any(s["rationale"][:20] in shown for s in snaps)
+        answer_current(at)
+        if at.button(key="next").disabled:
+            break
+        at.button(key="next").click().run()
+    at.button(key="submit").click().run()
+    at.button(key="confirm").click().run()
+    result = texts(at)
+    assert "測驗成績" in result and "題目檢討" not in result
+    assert not any(s["rationale"][:20] in result for s in snaps)
+    assert attempts.state(engine, token).submitted
+    engine.dispose()
+
+
+@pytest.mark.parametrize("page", ["pages/bank.py", "pages/blueprints.py", "pages/cohort.py"])
+def test_examiner_pages_refuse_without_login(db_url, page):
+    at = app()
+    at.switch_page(page).run()
+    assert "此頁僅限考官使用" in texts(at)
+    assert not at.dataframe and not at.text_area and len(at.button) == 0 and len(at.selectbox) == 0
+
+
+def login(at: AppTest, name: str, password: str) -> AppTest:
+    at.switch_page("pages/login.py").run()
+    at.text_input(key="login_name").input(name)
+    at.text_input(key="login_password").input(password)
+    at.button[0].click().run()
+    return at
+
+
+def test_login_is_rate_limited(db_url):
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "考官甲", "right password 123")
+    at = app()
+    for _ in range(accounts.MAX_FAILURES):
+        login(at, "考官甲", "wrong")
+        assert "帳號或密碼錯誤" in texts(at)
+    login(at, "考官甲", "right password 123")
+    assert "登入失敗次數過多" in texts(at) and "examiner" not in at.session_state
+    engine.dispose()
+
+
+def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "考官乙", "right password 123")
+    at = login(app(), "考官乙", "right password 123")
+    assert at.session_state["examiner"] == "考官乙"
+    at.switch_page("pages/bank.py").run()
+    at.selectbox(key="bank_standard").set_value("KMC2432-001v2").run()
+    assert not at.exception and "有效試題 71 題" in texts(at)
+    assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
+    at.switch_page("pages/blueprints.py").run()
+    at.selectbox(key="bp_standard").set_value("KMC2432-001v2").run()
+    assert "可行" in texts(at)
+    editor = at.text_area(key="bp_text_KMC2432-001v2")
+    editor.input(editor.value.replace("length: 30", "length: 300")).run()
+    assert "無法組卷" in texts(at) and at.button(key="assemble").disabled
+    frame = at.dataframe[0].value
+    assert "blueprint-duty-short" in set(frame["代碼"]) and frame["行"].min() > 1
+    editor.input(editor.value.replace("length: 300", "length: 30")).run()
+    at.button(key="assemble").click().run()
+    forms = at.session_state["assembled"]
+    assert len(forms) == 2
+    at.button(key=f"publish-{forms[0]['form_id']}").click().run()
+    assert "已發布試卷" in texts(at)
+    at.text_area(key="codes_candidates").input("T01\nT02").run()
+    at.button(key="issue_codes").click().run()
+    codes = list(at.dataframe[-1].value["准考碼"])
+    assert len(codes) == 2
+    token = attempts.start_official(engine, codes[0], "T01")
+    attempts.save_answer(engine, token, 0, "A")
+    attempts.submit(engine, token)
+    at.switch_page("pages/cohort.py").run()
+    assert "交卷人數" in texts(at) and not at.exception
+    engine.dispose()
+
+
+def test_a_candidate_sees_only_their_own_history(db_url, bank):
+    at = app()
+    at.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    at.button(key="start_practice").click().run()
+    token, me = at.query_params["token"], at.query_params["me"]
+    engine = database.connect(db_url)
+    attempts.submit(engine, token)
+    mine = app(me=me)
+    mine.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    mine.radio(key="mode").set_value("weakest").run()
+    assert "上次作答最弱的職責" in texts(mine)
+    other = app(me="someone-else")
+    other.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    other.radio(key="mode").set_value("weakest").run()
+    assert "還沒有這個職能基準的作答紀錄" in texts(other)
+    engine.dispose()
