@@ -5,14 +5,14 @@ import streamlit as st
 st.set_page_config(page_title="會展職能題庫", page_icon="📝", layout="wide")
 
 candidate = [
-    st.Page("pages/home.py", title="首頁", icon=":material/home:", default=True),
-    st.Page("pages/exam.py", title="作答", icon=":material/edit_note:"),
-    st.Page("pages/results.py", title="成績", icon=":material/insights:"),
+    st.Page("views/home.py", title="首頁", icon=":material/home:", default=True),
+    st.Page("views/exam.py", title="作答", icon=":material/edit_note:"),
+    st.Page("views/results.py", title="成績", icon=":material/insights:"),
 ]
 examiner = [
-    st.Page("pages/login.py", title="考官登入", icon=":material/login:"),
-    st.Page("pages/bank.py", title="題庫總覽", icon=":material/grid_view:"),
-    st.Page("pages/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
-    st.Page("pages/cohort.py", title="成績統計", icon=":material/bar_chart:"),
+    st.Page("views/login.py", title="考官登入", icon=":material/login:"),
+    st.Page("views/bank.py", title="題庫總覽", icon=":material/grid_view:"),
+    st.Page("views/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
+    st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
 ]
 st.navigation({"考生": candidate, "考官": examiner}).run()

@@ -91,7 +91,7 @@ def require_examiner() -> str:
     name = st.session_state.get("examiner")
     if not name:
         st.warning("此頁僅限考官使用，請先登入。")
-        st.page_link("pages/login.py", label="前往考官登入")
+        st.page_link("views/login.py", label="前往考官登入")
         st.stop()
     return name
 

@@ -419,6 +419,7 @@ def _serve(args: argparse.Namespace) -> int:
         f"--server.address={args.address}",
         "--server.headless=true",
         "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=viewer",
     ]
     print(f"qbank: serving the exam app on http://{args.address}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
     return subprocess.call(command)

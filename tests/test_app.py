@@ -117,7 +117,7 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     engine.dispose()
 
 
-@pytest.mark.parametrize("page", ["pages/bank.py", "pages/blueprints.py", "pages/cohort.py"])
+@pytest.mark.parametrize("page", ["views/bank.py", "views/blueprints.py", "views/cohort.py"])
 def test_examiner_pages_refuse_without_login(db_url, page):
     at = app()
     at.switch_page(page).run()
@@ -126,7 +126,7 @@ def test_examiner_pages_refuse_without_login(db_url, page):
 
 
 def login(at: AppTest, name: str, password: str) -> AppTest:
-    at.switch_page("pages/login.py").run()
+    at.switch_page("views/login.py").run()
     at.text_input(key="login_name").input(name)
     at.text_input(key="login_password").input(password)
     at.button[0].click().run()
@@ -150,11 +150,11 @@ def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
     accounts.add_examiner(engine, "考官乙", "right password 123")
     at = login(app(), "考官乙", "right password 123")
     assert at.session_state["examiner"] == "考官乙"
-    at.switch_page("pages/bank.py").run()
+    at.switch_page("views/bank.py").run()
     at.selectbox(key="bank_standard").set_value("KMC2432-001v2").run()
     assert not at.exception and "有效試題 71 題" in texts(at)
     assert at.get("arrow_vega_lite_chart") or at.get("vega_lite_chart")
-    at.switch_page("pages/blueprints.py").run()
+    at.switch_page("views/blueprints.py").run()
     at.selectbox(key="bp_standard").set_value("KMC2432-001v2").run()
     assert "可行" in texts(at)
     editor = at.text_area(key="bp_text_KMC2432-001v2")
@@ -175,7 +175,7 @@ def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
     token = attempts.start_official(engine, codes[0], "T01")
     attempts.save_answer(engine, token, 0, "A")
     attempts.submit(engine, token)
-    at.switch_page("pages/cohort.py").run()
+    at.switch_page("views/cohort.py").run()
     assert "交卷人數" in texts(at) and not at.exception
     engine.dispose()
 

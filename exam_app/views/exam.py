@@ -12,7 +12,7 @@ token = st.query_params.get("token", "")
 engine = get_engine()
 if not token:
     st.info("請從首頁開始一次測驗。")
-    st.page_link("pages/home.py", label="回首頁")
+    st.page_link("views/home.py", label="回首頁")
     st.stop()
 try:
     state = attempts.state(engine, token)
@@ -20,7 +20,7 @@ except DeliveryError as error:
     show_error(error)
     st.stop()
 if state.submitted:
-    st.switch_page("pages/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
+    st.switch_page("views/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
 
 questions = state.questions
 total = len(questions)
@@ -157,7 +157,7 @@ if st.session_state.get("confirm_submit"):
             if error.code != "attempt-submitted":
                 show_error(error)
                 st.stop()
-        st.switch_page("pages/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
+        st.switch_page("views/results.py", query_params={"token": token, "me": st.query_params.get("me", "")})
     if confirm[1].button("返回作答", key="cancel"):
         st.session_state.pop("confirm_submit", None)
         st.rerun()

@@ -12,7 +12,7 @@ st.title("會展職能題庫 · 線上測驗")
 params = st.query_params
 if params.get("token"):
     # a link (or a reload) that carries an attempt token goes straight back to that attempt
-    st.switch_page("pages/exam.py", query_params={"token": params["token"], "me": params.get("me", "")})
+    st.switch_page("views/exam.py", query_params={"token": params["token"], "me": params.get("me", "")})
 
 # A candidate's practice history is keyed by a random id kept in the URL, so only whoever holds
 # the link sees it (no account needed for practice).
@@ -27,7 +27,7 @@ mode = st.radio("模式", list(modes), format_func=modes.get, key="mode")
 
 
 def go(token: str) -> None:
-    st.switch_page("pages/exam.py", query_params={"token": token, "me": me})
+    st.switch_page("views/exam.py", query_params={"token": token, "me": me})
 
 
 if mode == "official":

@@ -18,7 +18,7 @@ try:
     state = attempts.state(engine, token)
     if not state.submitted:
         st.info("這次作答尚未交卷。")
-        st.page_link("pages/exam.py", label="回到作答", query_params={"token": token})
+        st.page_link("views/exam.py", label="回到作答", query_params={"token": token})
         st.stop()
     result = attempts.result(engine, token)
     form, snapshots = load_form(engine, state.form_id)
@@ -28,7 +28,8 @@ except DeliveryError as error:
 
 cut = form["rules"].cut_percent if form["rules"].cut_raw is None else 100.0 * form["rules"].cut_raw / result["max"]
 st.title("測驗成績")
-st.caption(f"{state.title}　考生：{state.candidate_id}　試卷：{state.form_id}")
+who = f"考生：{state.candidate_id}　" if state.mode == "official" else ""
+st.caption(f"{state.title}　{who}試卷：{state.form_id}")
 cols = st.columns(3)
 cols[0].metric("總分", f"{result['raw']:g} / {result['max']:g}")
 cols[1].metric("百分比", f"{result['percent']:.1f}%")
@@ -54,7 +55,7 @@ bars = (
 )
 rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x="及格標準:Q")
 st.altair_chart(bars + rule, width="stretch")
-st.dataframe(frame, hide_index=True, width="stretch")
+st.table(frame.set_index("職責"))
 st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
 
 if state.mode == "practice":
@@ -73,4 +74,4 @@ if state.mode == "practice":
             st.markdown(f"解析：{entry['rationale']}")
             for code, text in entry["indicators"]:
                 st.caption(f"行為指標 {code}：{text}")
-st.page_link("pages/home.py", label="回首頁再練習一次", query_params={"me": st.query_params.get("me", "")})
+st.page_link("views/home.py", label="回首頁再練習一次", query_params={"me": st.query_params.get("me", "")})
