@@ -34,6 +34,7 @@ bench: $(DEV_STAMP)
 	$(BIN)/python benchmarks/validate_bench.py
 	$(BIN)/python benchmarks/assembly_bench.py
 	$(BIN)/python benchmarks/delivery_bench.py
+	$(BIN)/python benchmarks/report_bench.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache benchmarks/out

@@ -576,3 +576,13 @@ def start_practice_from_blueprint(
     minutes = None if blueprint.time_limit_minutes is None else max(1, round(blueprint.time_limit_minutes * plan.length / blueprint.length))
     publish(engine, form_id, snapshots, rules, kind="practice", standard=standard, title=title, time_limit_minutes=minutes, now=now)
     return start_practice(engine, form_id, candidate_id, now=now)
+
+
+def submitted_responses(engine: Engine, token: str) -> tuple[dict[str, Any], np.ndarray]:
+    """A submitted attempt's row and its 1 x I response matrix (for reports); refuses an open attempt."""
+    with engine.connect() as conn:
+        row = _attempt_row(conn, token)
+        if row["submitted_at"] is None:
+            raise DeliveryError("review-not-available", "a report exists only for a submitted attempt", "token")
+        form, snapshots = load_form(conn, row["form_id"])
+        return row, _response_matrix(conn, [row["id"]], answer_key(snapshots, form["rules"]))

@@ -75,6 +75,21 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--standards", default="standards", metavar="DIR")
     publish.add_argument("--items", default="items", metavar="DIR")
 
+    report = sub.add_parser("report", help="PDF score reports: one submitted attempt, or every candidate of a responses CSV (on all cores)")
+    source = report.add_mutually_exclusive_group(required=True)
+    source.add_argument("--attempt", metavar="TOKEN", help="a submitted attempt in the database (QBANK_DATABASE_URL)")
+    source.add_argument("--form", metavar="FORM.json", help="a form JSON written by qbank assemble; needs --responses")
+    report.add_argument("--responses", metavar="CSV", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE|DIR", help="the PDF (--attempt), or a folder for one PDF per candidate (--form)")
+    report.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font with Traditional Chinese: PATH, or PATH#N for subfont N of a .ttc (default: $QBANK_REPORT_FONT, then system fonts)",
+    )
+    report.add_argument("--workers", type=int, metavar="N", help="processes for --form (default: all cores)")
+    report.add_argument("--standards", default="standards", metavar="DIR")
+    report.add_argument("--items", default="items", metavar="DIR")
+
     user = sub.add_parser("user", help="examiner accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser, required=True)
     uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
@@ -344,6 +359,93 @@ def _scores_csv(results: list[dict[str, Any]], duties: list[str]) -> str:
     return out.getvalue()
 
 
+def _report(args: argparse.Namespace) -> int:
+    from questionbank.reports import find_cjk_font
+
+    if args.form is not None and args.responses is None:
+        print("qbank: error: --form needs --responses CSV (a published attempt takes --attempt TOKEN)", file=sys.stderr)
+        return EXIT_USAGE
+    if args.attempt is not None and args.responses is not None:
+        print("qbank: error: --responses goes with --form, not --attempt", file=sys.stderr)
+        return EXIT_USAGE
+    if args.workers is not None and args.workers < 1:
+        print("qbank: error: --workers must be at least 1", file=sys.stderr)
+        return EXIT_USAGE
+    font = find_cjk_font(args.font)
+    for path, reason in font.skipped:
+        print(f"qbank: warning: font {path} not used: {reason}", file=sys.stderr)
+    if not font.embedded:
+        print(
+            "qbank: warning: no TrueType font with Traditional Chinese found; the PDFs use MSung-Light, which is not embedded "
+            "(the reader's PDF viewer supplies the glyphs): install fonts-arphic-uming or set QBANK_REPORT_FONT",
+            file=sys.stderr,
+        )
+    try:
+        return _report_attempt(args, font) if args.attempt is not None else _report_batch(args, font)
+    except OSError as exc:
+        where = exc.filename or args.output
+        print(f"qbank: error: cannot write {where} ({exc.strerror or exc}); check the path and permissions", file=sys.stderr)
+        return EXIT_PROBLEMS
+
+
+def _report_attempt(args: argparse.Namespace, font: Any) -> int:
+    from questionbank.publishing import DeliveryError
+    from questionbank.reports import candidate_report, candidate_report_data
+    from questionbank.validation import discover, load_standards
+
+    files, _ = discover([args.standards]) if Path(args.standards).is_dir() else ([], [])
+    standards = {s.id: s for _, s in load_standards(files)[0]}  # names only; without them the report shows codes
+    try:
+        data = candidate_report_data(_engine(), args.attempt, standards)
+    except DeliveryError as exc:
+        print(f"qbank: error [{exc.code}] {exc}", file=sys.stderr)
+        return EXIT_PROBLEMS
+    pdf = candidate_report(data, font)
+    target = Path(args.output)
+    if target.parent != Path(""):
+        target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_name(target.name + ".partial")
+    partial.write_bytes(pdf)
+    partial.replace(target)
+    print(f"report for candidate {data['candidate_id']} on form {data['form_id']} written to {target}", file=sys.stderr)
+    return EXIT_OK
+
+
+def _report_batch(args: argparse.Namespace, font: Any) -> int:
+    from tqdm import tqdm
+
+    from questionbank.publishing import answer_key
+    from questionbank.reports import candidates_report_data, cohort_report, cohort_report_data, form_header, report_filenames, write_reports
+    from questionbank.responses import read_responses
+
+    loaded = _form_for_delivery(args)
+    if loaded is None:
+        return EXIT_PROBLEMS
+    form, standard, snapshots, rules = loaded
+    try:
+        data = Path(args.responses).read_bytes()
+    except OSError as exc:
+        print(f"{args.responses}:1:1: error [responses-unreadable] cannot read the file ({exc.strerror or exc}); check the path", file=sys.stderr)
+        return EXIT_PROBLEMS
+    table, problems = read_responses(data, args.responses, answer_key(snapshots, rules))
+    if table is None:
+        _print_problems(problems, False)
+        return EXIT_PROBLEMS
+    header = form_header(form["form_id"], snapshots, standard=standard, standard_code=form.get("standard", {}).get("code"))
+    out_dir = Path(args.output)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    cohort = out_dir / ("_" + report_filenames([f"cohort-{form['form_id']}"])[0])
+    cohort_pdf = cohort_report(cohort_report_data(header, snapshots, rules, table.matrix), font)
+    cohort.with_name(cohort.name + ".partial").write_bytes(cohort_pdf)
+    cohort.with_name(cohort.name + ".partial").replace(cohort)
+    reports = candidates_report_data(header, snapshots, rules, table.candidates, table.matrix, standard=standard)
+    with tqdm(total=len(reports), unit="report", file=sys.stderr, disable=None) as bar:
+        for progress in write_reports(reports, out_dir, font=font, workers=args.workers):
+            bar.update(progress.done - bar.n)
+    print(f"{len(reports)} candidate report(s) and the cohort report {cohort.name} written to {out_dir} (font: {font.label})", file=sys.stderr)
+    return EXIT_OK
+
+
 def _publish(args: argparse.Namespace) -> int:
     from questionbank.publishing import DeliveryError, issue_access_codes, publish
 
@@ -452,6 +554,7 @@ _COMMANDS = {
     "user": _user,
     "db": _db,
     "serve": _serve,
+    "report": _report,
 }
 
 

@@ -144,7 +144,10 @@ CATALOG: dict[str, CodeInfo] = {
     "access-code-invalid": _e("Access code invalid", "No official form has this access code, or it belongs to another candidate."),
     "access-code-used": _e("Access code already used", "The access code has already started an attempt."),
     "practice-not-allowed": _e("Not a practice form", "Practice attempts need a practice form; official forms need an access code."),
-    "review-not-available": _e("Review not available", "Keys and rationales are shown only for submitted practice attempts."),
+    "review-not-available": _e(
+        "Review or report not available",
+        "Keys and rationales are shown only for submitted practice attempts; score reports exist once an attempt is submitted.",
+    ),
     "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
     "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),

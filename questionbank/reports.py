@@ -13,6 +13,7 @@ font MSung-Light, which is not embedded: the PDF viewer supplies a font for it.
 from __future__ import annotations
 
 import io
+import math
 import os
 import re
 import time
@@ -26,7 +27,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from questionbank.publishing import DeliveryError, answer_key, form_hash
+from questionbank.publishing import answer_key, form_hash
 from questionbank.scoring import BANDS, Rules, Scores, band_margins, cut_fraction, score
 from questionbank.standards import Standard
 
@@ -40,6 +41,9 @@ SYSTEM_FONTS: tuple[tuple[str, int], ...] = (
     ("/usr/local/share/fonts/NotoSansTC-Regular.ttf", 0),
     ("/Library/Fonts/NotoSansTC-Regular.ttf", 0),
     ("C:/Windows/Fonts/msjh.ttc", 0),  # Microsoft JhengHei
+    # Noto Sans CJK (fonts-noto-cjk) is CFF-based: tried last, so that when it is all there is,
+    # the reason it cannot be used is reported
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 0),
 )
 # A font is used only when it has every one of these characters.
 FONT_PROBE = "資料品質網路職責通過未及格標準建議"
@@ -86,8 +90,10 @@ class ReportFont:
 
 CID_FONT = ReportFont()
 
-# ReportLab font names registered in this process, by (path, subfont index).
+# ReportLab font names registered in this process, and the fonts found unusable (with why), by
+# (path, subfont index): a font file is parsed once per process.
 _REGISTERED: dict[tuple[str | None, int], str] = {}
+_UNUSABLE: dict[tuple[str, int], str] = {}
 
 
 class _FontUnusable(Exception):
@@ -99,6 +105,8 @@ def _register(font: ReportFont) -> str:
     known = _REGISTERED.get((font.path, font.subfont_index))
     if known:
         return known
+    if font.path is not None and (font.path, font.subfont_index) in _UNUSABLE:
+        raise _FontUnusable(_UNUSABLE[font.path, font.subfont_index])
     from reportlab.pdfbase import pdfmetrics
 
     if font.path is None:
@@ -115,16 +123,18 @@ def _register(font: ReportFont) -> str:
         name = f"qbank-cjk-{len(_REGISTERED)}"
         try:
             ttf = TTFont(name, font.path, subfontIndex=font.subfont_index)
+            missing = [c for c in FONT_PROBE if ord(c) not in ttf.face.charToGlyph]
         except TTFError as exc:
             reason = "CFF (PostScript) outlines, which ReportLab cannot embed" if "postscript" in str(exc).lower() else str(exc)
-            raise _FontUnusable(reason) from None
         except OSError as exc:
-            raise _FontUnusable(exc.strerror or str(exc)) from None
+            reason = exc.strerror or str(exc)
         except Exception as exc:  # a damaged or foreign file can fail anywhere in ReportLab's parser
-            raise _FontUnusable(f"not a TrueType font ReportLab can read ({type(exc).__name__}: {exc})") from None
-        missing = [c for c in FONT_PROBE if ord(c) not in ttf.face.charToGlyph]
-        if missing:
-            raise _FontUnusable(f"no Traditional Chinese glyphs (lacks {''.join(missing[:5])})")
+            reason = f"not a TrueType font ReportLab can read ({type(exc).__name__}: {exc})"
+        else:
+            reason = f"no Traditional Chinese glyphs (lacks {''.join(missing[:5])})" if missing else ""
+        if reason:
+            _UNUSABLE[font.path, font.subfont_index] = reason
+            raise _FontUnusable(reason)
         pdfmetrics.registerFont(ttf)
     _REGISTERED[font.path, font.subfont_index] = name
     return name
@@ -344,13 +354,9 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
     from questionbank import attempts
     from questionbank.publishing import load_form
 
-    with engine.connect() as conn:
-        row = attempts._attempt_row(conn, token)
-        if row["submitted_at"] is None:
-            raise DeliveryError("review-not-available", "the attempt has not been submitted yet; its report exists once it is submitted", "token")
-        form, snapshots = load_form(conn, row["form_id"])
-        key = answer_key(snapshots, form["rules"])
-        scores = score(key, attempts._response_matrix(conn, [row["id"]], key))
+    row, matrix = attempts.submitted_responses(engine, token)
+    form, snapshots = load_form(engine, row["form_id"])
+    scores = score(answer_key(snapshots, form["rules"]), matrix)
     standard = (standards or {}).get(form["standard_id"])
     header = _published_header(form, snapshots, standard)
     return _candidate_data(
@@ -412,8 +418,9 @@ def cohort_report_data(
     scores = score(key, np.asarray(responses, dtype=np.uint32).reshape(-1, len(key.items)))
     n = int(scores.raw.shape[0])
     edges = [*range(0, 100, bin_width), 100]
-    # the last bin is closed on both sides, so 100% is counted
-    counts, _ = np.histogram(scores.percent, bins=np.array(edges, dtype=np.float64))
+    # the last bin is closed on both sides, so 100% is counted; rounding first keeps a sum of
+    # partial credits such as 69.99999999 in the bin of 70
+    counts, _ = np.histogram(np.round(scores.percent, 6), bins=np.array(edges, dtype=np.float64))
     names = _duty_names(snapshots)
     items = key.duty_matrix.sum(axis=0)
     duty_percent = scores.duty_percent
@@ -539,6 +546,21 @@ def _page_width() -> tuple[float, float, float]:
     return A4[0], margin, A4[0] - 2 * margin
 
 
+TOP_MARGIN_MM, BOTTOM_MARGIN_MM = 16, 20
+FRAME_PADDING = 12  # a platypus frame's own padding, 6 pt on each side
+
+
+def _frame_height() -> float:
+    from reportlab.lib.pagesizes import A4
+    from reportlab.lib.units import mm
+
+    return A4[1] - (TOP_MARGIN_MM + BOTTOM_MARGIN_MM) * mm - FRAME_PADDING
+
+
+def _flowables_height(flowables: list[Any], width: float) -> float:
+    return sum(f.wrap(width, 10_000)[1] + f.getSpaceBefore() + f.getSpaceAfter() for f in flowables)
+
+
 def _build(story: list[Any], data: dict[str, Any], font: str, title: str) -> tuple[bytes, int]:
     """Lay the story out on A4 with a footer (form hash, page number); returns the PDF and its page count."""
     from reportlab.lib import colors
@@ -553,8 +575,8 @@ def _build(story: list[Any], data: dict[str, Any], font: str, title: str) -> tup
         pagesize=A4,
         leftMargin=margin,
         rightMargin=margin,
-        topMargin=16 * mm,
-        bottomMargin=20 * mm,
+        topMargin=TOP_MARGIN_MM * mm,
+        bottomMargin=BOTTOM_MARGIN_MM * mm,
         title=title,
         author="會展職能題庫",
         subject=f"{data['form_id']} {data['form_sha256']}",
@@ -650,7 +672,11 @@ def _score_chart(rows: list[dict[str, Any]], cut: float, font: str, width: float
         else:
             color = colors.HexColor(BAND_COLORS[row["band"]])
             drawing.add(Rect(x0, y + 2, x_of(row["percent"]) - x0, 8, fillColor=color, strokeColor=None))
-            text = f"{_pct(row['percent'])}  {BAND_LABELS[row['band']]}"
+            # the percent right-aligned in a column of its own, so the band labels line up
+            drawing.add(String(x0 + span + 38, y + 3, _pct(row["percent"]), fontName=font, fontSize=8.5, fillColor=colors.black, textAnchor="end"))
+            label = BAND_LABELS[row["band"]]
+            drawing.add(String(x0 + span + 44, y + 3, label, fontName=font, fontSize=_fitted_size(label, font, 8.5, text_width - 38), fillColor=color))
+            continue
         drawing.add(String(x0 + span + 6, y + 3, text, fontName=font, fontSize=_fitted_size(text, font, 8.5, text_width), fillColor=colors.black))
     cut_x = x_of(cut)
     drawing.add(Line(cut_x, bottom - 2, cut_x, height - top + 2, strokeColor=colors.HexColor("#1a3c6e"), strokeWidth=1.2, strokeDashArray=[3, 2]))
@@ -682,14 +708,30 @@ def _legend(font: str, width: float, cohort: bool = False) -> Any:
     return drawing
 
 
-def _grid_table(cells: list[list[Any]], widths: list[float], extra: list[tuple[Any, ...]] | None = None) -> Any:
+def _grid_table(rows: list[list[str]], widths: list[float], styles: _Styles, align: str, extra: list[tuple[Any, ...]] | None = None) -> Any:
+    """A ruled table with a header row. Cells are plain text (cheap to lay out) unless one is too
+    wide for its column, which then wraps as a paragraph. ``align``: one letter per column, L or R."""
     from reportlab.lib import colors
+    from reportlab.pdfbase.pdfmetrics import stringWidth
     from reportlab.platypus import Table, TableStyle
 
+    style = styles.cell
+    padding = 12
+    cells = [
+        [
+            text
+            if stringWidth(text, style.fontName, style.fontSize) <= widths[c] - padding
+            else _p(text, styles.cell if align[c] == "L" else styles.cell_right)
+            for c, text in enumerate(row)
+        ]
+        for row in rows
+    ]
     table = Table(cells, colWidths=widths, repeatRows=1)
     table.setStyle(
         TableStyle(
             [
+                ("FONT", (0, 0), (-1, -1), style.fontName, style.fontSize, style.leading),
+                *[("ALIGN", (c, 0), (c, -1), "RIGHT") for c, a in enumerate(align) if a == "R"],
                 ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e8eef6")),
                 ("LINEABOVE", (0, 0), (-1, 0), 0.6, colors.HexColor("#1a3c6e")),
                 ("LINEBELOW", (0, 0), (-1, 0), 0.4, colors.HexColor("#1a3c6e")),
@@ -697,7 +739,7 @@ def _grid_table(cells: list[list[Any]], widths: list[float], extra: list[tuple[A
                 ("LINEBELOW", (0, 1), (-1, -2), 0.25, colors.HexColor("#cccccc")),
                 ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
                 ("TOPPADDING", (0, 0), (-1, -1), 2),
-                ("BOTTOMPADDING", (0, 0), (-1, -1), 3),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 4),
                 *(extra or []),
             ]
         )
@@ -752,47 +794,91 @@ def _minimum_line(data: dict[str, Any]) -> str | None:
     return "通過條件：總分達及格標準，且下列職責達最低百分比：" + "；".join(parts) + "。"
 
 
-def _study_story(plan: dict[str, Any], styles: _Styles, level: int) -> list[Any]:
-    """學習建議. ``level`` 0: each task with its indicators' text; 1: one line per task with indicator codes; 2: one paragraph."""
+STUDY_LEVELS = 4
+SHORT_NAME = 24  # characters of a K name kept at the compact levels; some standards' K "names" are paragraphs
+
+
+def _study_blocks(plan: dict[str, Any], level: int) -> list[list[tuple[str, str]]]:
+    """學習建議 as blocks of (style, text) lines, each block kept on one page.
+
+    ``level`` 0: each task with its indicators' text; 1: one line per task with indicator codes;
+    2: as 1, with long K names shortened; 3: as 2, all tasks in one paragraph.
+    """
+    tasks, knowledge = plan["tasks"], plan["knowledge"]
+    blocks = [[("heading", "學習建議")]]
+    if not tasks:
+        return [[*blocks[0], ("body", "所有題目皆得滿分，目前沒有需要特別加強的工作任務。")]]
+    blocks[0].append(("body", "以下工作任務有題目未得滿分。請對照各任務的行為指標，檢視自己在實務上能否做到："))
+    for task in tasks if level < 3 else ():
+        head = f"{task['code']} {task['name']}（{task['items']} 題未得滿分）"
+        if level == 0:
+            blocks.append([("task", head), *[("indicator", f"{code} {text}".strip()) for code, text in task["indicators"]]])
+        else:
+            codes = "、".join(code for code, _ in task["indicators"])
+            blocks.append([("compact", head + (f"：行為指標 {codes}" if codes else ""))])
+    if level >= 3:
+        text = "；".join(f"{t['code']} {t['name']}（{t['items']} 題；行為指標 {'、'.join(c for c, _ in t['indicators'])}）" for t in tasks)
+        blocks.append([("small", text + "。")])
+
+    def named(k: dict[str, Any]) -> str:
+        name = k["name"] or ""
+        if level >= 2 and len(name) > SHORT_NAME:
+            name = name[: SHORT_NAME - 1] + "…"
+        return f"{k['code']} {name}".strip()
+
+    # K names that are phrases of their own (with 、 or ，) are set apart with ；
+    separator = "；" if any(re.search("[、，；]", k["name"] or "") for k in knowledge) else "、"
+    k_text = separator.join(named(k) for k in knowledge) + "。" if knowledge else "未得滿分的題目沒有標示知識（K）代碼。"
+    blocks.append([("h3", "建議複習的知識"), ("small", k_text)])
+    return blocks
+
+
+def _study_styles(styles: _Styles) -> dict[str, Any]:
     from reportlab.lib import colors
     from reportlab.lib.styles import ParagraphStyle
+
+    task = ParagraphStyle("task", parent=styles.body, fontSize=9.5, leading=13.5, spaceBefore=3, textColor=colors.HexColor("#1a3c6e"))
+    return {
+        "heading": styles.heading,
+        "body": styles.body,
+        "small": styles.small,
+        "task": task,
+        "indicator": ParagraphStyle("indicator", parent=styles.small, leftIndent=14),
+        "compact": ParagraphStyle("compact", parent=styles.small, leftIndent=14, firstLineIndent=-14, spaceBefore=1),
+        "h3": ParagraphStyle("h3", parent=task, fontSize=10.5, leading=15, spaceBefore=8, spaceAfter=2),
+    }
+
+
+def _study_story(blocks: list[list[tuple[str, str]]], styles: _Styles) -> list[Any]:
     from reportlab.platypus import KeepTogether
 
-    story: list[Any] = [_p("學習建議", styles.heading)]
-    tasks, knowledge = plan["tasks"], plan["knowledge"]
-    if not tasks:
-        story.append(_p("所有題目皆得滿分，目前沒有需要特別加強的工作任務。", styles.body))
-        return story
-    story.append(_p("以下工作任務有題目未得滿分。請對照各任務的行為指標，檢視自己在實務上能否做到：", styles.body))
-    task_style = ParagraphStyle("task", parent=styles.body, fontSize=9.5, leading=13.5, spaceBefore=3, textColor=colors.HexColor("#1a3c6e"))
-    indicator_style = ParagraphStyle("indicator", parent=styles.small, leftIndent=14)
-    compact_style = ParagraphStyle("compact", parent=styles.small, leftIndent=14, firstLineIndent=-14, spaceBefore=1)
-    if level < 2:
-        for task in tasks:
-            head = f"{task['code']} {task['name']}（{task['items']} 題未得滿分）"
-            if level == 0:
-                block = [_p(head, task_style), *[_p(f"{code} {text}".strip(), indicator_style) for code, text in task["indicators"]]]
-                story.append(KeepTogether(block))
-            else:
-                codes = "、".join(code for code, _ in task["indicators"])
-                story.append(_p(head + (f"：行為指標 {codes}" if codes else ""), compact_style))
-    else:
-        text = "；".join(f"{t['code']} {t['name']}（{t['items']} 題；行為指標 {'、'.join(c for c, _ in t['indicators'])}）" for t in tasks)
-        story.append(_p(text + "。", styles.small))
-    story.append(_p("建議複習的知識", ParagraphStyle("h3", parent=task_style, fontSize=10.5, leading=15, spaceBefore=8, spaceAfter=2)))
-    if knowledge:
-        story.append(_p("、".join(f"{k['code']} {k['name']}" if k["name"] else k["code"] for k in knowledge) + "。", styles.small))
-    else:
-        story.append(_p("未得滿分的題目沒有標示知識（K）代碼。", styles.small))
-    return story
+    by_name = _study_styles(styles)
+    return [KeepTogether([_p(text, by_name[kind]) for kind, text in block]) for block in blocks]
 
 
-def _candidate_story(data: dict[str, Any], font: str, level: int) -> list[Any]:
+def _study_height(blocks: list[list[tuple[str, str]]], styles: _Styles, width: float) -> float:
+    """The height the blocks take, estimated from text widths (CJK lines break at any character),
+    plus the largest block, which may not fit at the foot of a page."""
+    from reportlab.pdfbase.pdfmetrics import stringWidth
+
+    by_name = _study_styles(styles)
+    heights = []
+    for block in blocks:
+        height = 0.0
+        for kind, text in block:
+            style = by_name[kind]
+            lines = math.ceil(1.03 * stringWidth(text, style.fontName, style.fontSize) / (width - FRAME_PADDING - style.leftIndent))
+            height += style.spaceBefore + style.spaceAfter + max(1, lines) * style.leading
+        heights.append(height)
+    return sum(heights) + max(heights)
+
+
+def _candidate_head(data: dict[str, Any], styles: _Styles, width: float) -> list[Any]:
+    """Everything above the study plan: header, result, duty chart and table, the precision note."""
     from reportlab.lib import colors
     from reportlab.platypus import Spacer
 
-    styles = _Styles(font)
-    _, _, width = _page_width()
+    font = styles.font
     story: list[Any] = [_p("會展職能評量　成績報告", styles.title)]
     mode = MODE_LABELS.get(data.get("mode") or "")
     rows = [
@@ -808,20 +894,20 @@ def _candidate_story(data: dict[str, Any], font: str, level: int) -> list[Any]:
     story.append(_p("各職責表現", styles.heading))
     cut = data["cut"]["percent"]
     story += [_score_chart(data["duties"], cut, font, width), _legend(font, width), Spacer(1, 6)]
-    cells = [[_p("職責", styles.cell), _p("題數", styles.cell_right), _p("得分", styles.cell_right), _p("百分比", styles.cell_right), _p("等級", styles.cell)]]
+    rows = [["職責", "題數", "得分", "百分比", "等級"]]
     extra = []
     for n, duty in enumerate(data["duties"], start=1):
-        cells.append(
+        rows.append(
             [
-                _p(f"{duty['code']} {duty['name']}", styles.cell),
-                _p(str(duty["items"]), styles.cell_right),
-                _p(f"{_fmt(duty['raw'], 2)} / {_fmt(duty['max'], 2)}", styles.cell_right),
-                _p(_pct(duty["percent"]), styles.cell_right),
-                _p(BAND_LABELS[duty["band"]], styles.cell),
+                f"{duty['code']} {duty['name']}",
+                str(duty["items"]),
+                f"{_fmt(duty['raw'], 2)} / {_fmt(duty['max'], 2)}",
+                _pct(duty["percent"]),
+                BAND_LABELS[duty["band"]],
             ]
         )
         extra.append(("TEXTCOLOR", (4, n), (4, n), colors.HexColor(BAND_COLORS[duty["band"]])))
-    story.append(_grid_table(cells, [width * 0.46, width * 0.08, width * 0.15, width * 0.12, width * 0.19], extra))
+    story.append(_grid_table(rows, [width * 0.46, width * 0.08, width * 0.15, width * 0.12, width * 0.19], styles, "LRRRL", extra))
     counts = sorted({d["items"] for d in data["duties"]})
     few = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} 至 {counts[-1]}"
     story += [
@@ -834,7 +920,6 @@ def _candidate_story(data: dict[str, Any], font: str, level: int) -> list[Any]:
             styles.note,
         ),
     ]
-    story += _study_story(data["study_plan"], styles, level)
     return story
 
 
@@ -843,12 +928,20 @@ def candidate_report(data: dict[str, Any], font: ReportFont | None = None) -> by
 
     ``data`` comes from :func:`candidate_report_data` or :func:`candidates_report_data`; ``font``
     defaults to :func:`find_cjk_font`. A long study plan is set more compactly (indicator codes
-    without their text, then one paragraph) until the report fits on two pages.
+    without their text, long K names shortened, then tasks in one paragraph) until the report
+    fits on two pages.
     """
     name = _register(font or find_cjk_font())
+    styles = _Styles(name)
+    _, _, width = _page_width()
     title = f"成績報告 {data['candidate_id']} {data['form_id']}"
-    for level in range(3):
-        pdf, pages = _build(_candidate_story(data, name, level), data, name, title)
+    # pick the first level the estimate says fits, so most reports are laid out once; the page
+    # count of the real layout has the last word
+    room = MAX_PAGES * _frame_height() - _flowables_height(_candidate_head(data, styles, width), width)
+    plans = [_study_blocks(data["study_plan"], level) for level in range(STUDY_LEVELS)]
+    first = next((level for level in range(STUDY_LEVELS - 1) if _study_height(plans[level], styles, width) <= room), STUDY_LEVELS - 1)
+    for level in range(first, STUDY_LEVELS):
+        pdf, pages = _build(_candidate_head(data, styles, width) + _study_story(plans[level], styles), data, name, title)
         if pages <= MAX_PAGES:
             break
     return pdf
@@ -954,37 +1047,35 @@ def cohort_report(data: dict[str, Any], font: ReportFont | None = None) -> bytes
     story += [_cohort_box(data, styles, width), Spacer(1, 6)]
     stats = ("mean", "sd", "median", "min", "max")
     summary = [
-        [_p("", styles.cell), *[_p(t, styles.cell_right) for t in ("平均", "標準差", "中位數", "最低", "最高")]],
-        [_p(f"總分（滿分 {_fmt(data['max'], 2)}）", styles.cell), *[_p(_fmt(raw[k], 2), styles.cell_right) for k in stats]],
-        [_p("百分比", styles.cell), *[_p(_pct(pct[k]) if k != "sd" else _fmt(pct[k], 2), styles.cell_right) for k in stats]],
+        ["", "平均", "標準差", "中位數", "最低", "最高"],
+        [f"總分（滿分 {_fmt(data['max'], 2)}）", *[_fmt(raw[k], 2) for k in stats]],
+        ["百分比", *[_pct(pct[k]) if k != "sd" else _fmt(pct[k], 2) for k in stats]],
     ]
-    story.append(_grid_table(summary, [width * 0.25] + [width * 0.15] * 5))
+    story.append(_grid_table(summary, [width * 0.25] + [width * 0.15] * 5, styles, "LRRRRR"))
     story += [_p("總分分布", styles.heading), _histogram(data, name, width)]
     story.append(_p("各組距含下限、不含上限；最後一組含 100%。", styles.note))
 
     story.append(_p("各職責平均與標準差", styles.heading))
     rows = [{"code": d["code"], "name": d["name"], "mean": d["percent"]["mean"], "sd": d["percent"]["sd"]} for d in data["duties"]]
     story += [_score_chart(rows, cut["percent"], name, width, cohort=True), _legend(name, width, cohort=True), Spacer(1, 6)]
-    cells = [
-        [_p(t, styles.cell if n == 0 else styles.cell_right) for n, t in enumerate(("職責", "題數", "平均得分", "平均百分比", "標準差", "低於／接近／高於"))]
-    ]
+    rows = [["職責", "題數", "平均得分", "平均百分比", "標準差", "低於 / 接近 / 高於"]]
     for d in data["duties"]:
         bands = d["bands"]
-        cells.append(
+        rows.append(
             [
-                _p(f"{d['code']} {d['name']}", styles.cell),
-                _p(str(d["items"]), styles.cell_right),
-                _p(f"{_fmt(d['raw']['mean'], 2)} / {_fmt(d['max'], 2)}", styles.cell_right),
-                _p(_pct(d["percent"]["mean"]), styles.cell_right),
-                _p(_fmt(d["percent"]["sd"], 2), styles.cell_right),
-                _p(f"{bands['below']}／{bands['near']}／{bands['above']}", styles.cell_right),
+                f"{d['code']} {d['name']}",
+                str(d["items"]),
+                f"{_fmt(d['raw']['mean'], 2)} / {_fmt(d['max'], 2)}",
+                _pct(d["percent"]["mean"]),
+                _fmt(d["percent"]["sd"], 2),
+                f"{bands['below']} / {bands['near']} / {bands['above']}",
             ]
         )
-    story.append(_grid_table(cells, [width * 0.41, width * 0.07, width * 0.12, width * 0.12, width * 0.09, width * 0.19]))
+    story.append(_grid_table(rows, [width * 0.41, width * 0.07, width * 0.12, width * 0.12, width * 0.09, width * 0.19], styles, "LRRRRR"))
     story.append(Spacer(1, 4))
     story.append(
         _p(
-            "說明：標準差以百分點計（全體考生，不是抽樣估計）。「低於／接近／高於」是各職責落在低於、接近、高於及格標準的人數；"
+            "說明：標準差以百分點計（全體考生，不是抽樣估計）。「低於 / 接近 / 高於」是各職責落在低於、接近、高於及格標準的人數；"
             "每個職責題數少，職責結果的精確度低於總分，宜用來找出整體的弱項，不宜據以評斷個人。",
             styles.note,
         )
@@ -1026,6 +1117,15 @@ def _write_atomic(path: Path, data: bytes) -> None:
     partial.replace(path)
 
 
+def _init_worker(font: ReportFont) -> None:
+    from reportlab import rl_config
+
+    _register(font)
+    # ReportLab re-validates every attribute set on a chart shape; these processes draw only the
+    # shapes of this module (checked by its tests), and skipping the checks saves about 5% of the time.
+    rl_config.shapeChecking = 0
+
+
 def _render_to_file(data: dict[str, Any], path: str, font: ReportFont) -> str:
     _write_atomic(Path(path), candidate_report(data, font))
     return path
@@ -1052,7 +1152,7 @@ def write_reports(
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_register, initargs=(font,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(font,))
     try:
         futures = [pool.submit(_render_to_file, data, path, font) for data, path in jobs]
         for n, future in enumerate(as_completed(futures), start=1):

@@ -80,6 +80,7 @@ def test_practice_exam_saves_resumes_confirms_and_reviews(db_url, bank):
     assert "未作答：第 3、4、5" in warning and "標記待檢查：第 2 題" in warning
     again.button(key="confirm").click().run()
     assert "測驗成績" in texts(again) and "題目檢討" in texts(again)
+    assert again.get("download_button")  # the PDF score report
     assert len(again.expander) == 40
     assert attempts.state(engine, token).submitted_by == "candidate"
     engine.dispose()

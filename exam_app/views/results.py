@@ -4,8 +4,8 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from exam_app.common import get_engine, show_error
-from questionbank import attempts
+from exam_app.common import get_bank, get_engine, show_error
+from questionbank import attempts, reports
 from questionbank.publishing import DeliveryError, load_form
 
 BANDS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
@@ -34,6 +34,22 @@ cols = st.columns(3)
 cols[0].metric("總分", f"{result['raw']:g} / {result['max']:g}")
 cols[1].metric("百分比", f"{result['percent']:.1f}%")
 cols[2].metric("結果", "通過" if result["passed"] else "未通過", delta=f"及格標準 {cut:g}%", delta_color="off")
+
+
+@st.cache_data(show_spinner="產生成績報告…", max_entries=200)
+def report_pdf(token: str) -> bytes:
+    # a submitted attempt never changes, so its report is cached by token
+    _, loaded = get_bank()
+    return reports.candidate_report(reports.candidate_report_data(get_engine(), token, loaded.standards))
+
+
+st.download_button(
+    "下載成績報告（PDF）",
+    data=report_pdf(token),
+    file_name=f"成績報告-{state.form_id}.pdf",
+    mime="application/pdf",
+    key="report_pdf",
+)
 if state.submitted_by == "deadline":
     st.info("作答時間到，系統已自動交卷。")
 
