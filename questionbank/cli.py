@@ -21,6 +21,12 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _bank_options(parser: argparse.ArgumentParser) -> None:
+    """Where the bank is: every command that reads standards and items takes the same two options."""
+    parser.add_argument("--standards", default="standards", metavar="DIR", help="standards folder (default: standards/)")
+    parser.add_argument("--items", default="items", metavar="DIR", help="items folder (default: items/)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(prog="qbank", description="Question bank for Taiwan's MICE competency standards (會議、展覽、活動).")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
@@ -35,8 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="active items per duty and task, tasks with no item, K/S codes never assessed")
     cov.add_argument("--standard", metavar="ID", help="one standard (default: all)")
     cov.add_argument("--format", choices=("text", "json"), default="text")
-    cov.add_argument("--standards", default="standards", metavar="DIR")
-    cov.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(cov)
 
     asm = sub.add_parser("assemble", help="build exam forms that meet a blueprint, or explain exactly why they cannot")
     asm.add_argument("blueprint", metavar="BLUEPRINT")
@@ -48,32 +53,28 @@ def build_parser() -> argparse.ArgumentParser:
     asm.add_argument(
         "--gap", type=float, default=0.001, metavar="REL", help="relative MIP gap at which the solver may stop and call the form optimal (default 0.001)"
     )
-    asm.add_argument("--standards", default="standards", metavar="DIR")
-    asm.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(asm)
 
     form = sub.add_parser("form", help="work with assembled forms")
     form_sub = form.add_subparsers(dest="form_command", metavar="ACTION", parser_class=_Parser, required=True)
     fcheck = form_sub.add_parser("check", help="re-verify a form against its blueprint and the current bank")
     fcheck.add_argument("form", metavar="FORM")
     fcheck.add_argument("--format", choices=("text", "json"), default="text")
-    fcheck.add_argument("--standards", default="standards", metavar="DIR")
-    fcheck.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(fcheck)
 
     score = sub.add_parser("score", help="score responses gathered elsewhere (CSV: candidate_id,item_id,answer) by duty, task and K/S code")
     score.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
     score.add_argument("responses", metavar="RESPONSES.csv")
     score.add_argument("--format", choices=("csv", "json"), default="json")
     score.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
-    score.add_argument("--standards", default="standards", metavar="DIR")
-    score.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(score)
 
     publish = sub.add_parser("publish", help="freeze an assembled form in the database (immutable) and issue access codes")
     publish.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
     publish.add_argument("--practice", action="store_true", help="publish as a practice form (no access codes; keys shown after submission)")
     publish.add_argument("--codes", type=int, default=0, metavar="N", help="issue N single-use access codes")
     publish.add_argument("--title", default="", help="title shown to candidates (default: the blueprint's)")
-    publish.add_argument("--standards", default="standards", metavar="DIR")
-    publish.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(publish)
 
     report = sub.add_parser("report", help="PDF score reports: one submitted attempt, or every candidate of a responses CSV (on all cores)")
     source = report.add_mutually_exclusive_group(required=True)
@@ -87,8 +88,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="a TrueType font with Traditional Chinese: PATH, or PATH#N for subfont N of a .ttc (default: $QBANK_REPORT_FONT, then system fonts)",
     )
     report.add_argument("--workers", type=int, metavar="N", help="processes for --form (default: all cores)")
-    report.add_argument("--standards", default="standards", metavar="DIR")
-    report.add_argument("--items", default="items", metavar="DIR")
+    _bank_options(report)
 
     user = sub.add_parser("user", help="examiner accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser, required=True)
