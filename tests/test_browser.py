@@ -100,13 +100,15 @@ def start_practice(page, base: str) -> str:
     return page.evaluate("() => new URLSearchParams(location.search).get('token')")
 
 
-def answer_first_option(page) -> None:
+def answer_first_option(page, answered: int) -> None:
+    """Choose the first option and wait until the page reports ``answered`` saved answers
+    (the save runs in the rerun the click triggers; a fixed sleep would race it)."""
     radios = page.get_by_role("radio")
     if radios.count():
         radios.first.check(force=True)
     else:
         page.get_by_role("checkbox").first.check(force=True)
-    page.wait_for_timeout(800)  # the save runs in the rerun the click triggers
+    wait_text(page, f"已作答 {answered} /")
 
 
 def test_practice_exam_in_a_real_browser_with_a_reload(browser, tmp_path):
@@ -117,11 +119,11 @@ def test_practice_exam_in_a_real_browser_with_a_reload(browser, tmp_path):
         page.get_by_role("button", name="開始練習").wait_for(timeout=60_000)
         shot(page, "1-home")
         token = start_practice(page, base)
-        answer_first_option(page)
+        answer_first_option(page, 1)
         shot(page, "2-exam-question-1")
         page.get_by_role("button", name="下一題 →").click()
         wait_text(page, "第 2 題")
-        answer_first_option(page)
+        answer_first_option(page, 2)
         page.reload()
         wait_text(page, "第 2 題")  # back on the same question after the reload
         shot(page, "3-after-reload")
@@ -147,7 +149,7 @@ def test_two_servers_on_one_postgres_resume_an_attempt(browser, tmp_path):
     with server(url, first_dir) as first, server(url, second_dir) as second:
         page = browser.new_page(viewport={"width": 1280, "height": 900})
         token = start_practice(page, first)
-        answer_first_option(page)
+        answer_first_option(page, 1)
         other = browser.new_page(viewport={"width": 1280, "height": 900})
         other.goto(f"{second}/exam?token={token}")
         wait_text(other, "第 1 題")
@@ -157,7 +159,7 @@ def test_two_servers_on_one_postgres_resume_an_attempt(browser, tmp_path):
         shot(other, "6-resumed-on-second-server")
         other.get_by_role("button", name="下一題 →").click()
         wait_text(other, "第 2 題")
-        answer_first_option(other)
+        answer_first_option(other, 2)
         engine = database.connect(url)
         assert [bool(q.answer) for q in attempts.state(engine, token).questions[:2]] == [True, True]
         engine.dispose()
