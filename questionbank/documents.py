@@ -269,6 +269,10 @@ def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = exc.problem or "syntax error"
+    # libyaml 0.2.6 (PyYAML >= 6.0.4) has its own nesting limit and raises a scanner error
+    # before our event scan reaches MAX_DEPTH: it is the same fault, so the same code.
+    if "nesting depth" in what:
+        return problem("yaml-too-deep", file, line, column, f"the YAML nests too deeply here; bank files need only a few levels (at most {MAX_DEPTH})")
     context = f" ({exc.context})" if exc.context else ""
     return problem("yaml-syntax", file, line, column, f"{what}{context}; fix the YAML syntax here")
 
