@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from questionbank import attempts, database, publishing
+from questionbank.delivery import attempts, database, publishing
 from questionbank.scoring import AnswerKey, Rules, ScoredItem, item_credit, score
 
 LABELS = ("A", "B", "C", "D", "E")

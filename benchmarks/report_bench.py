@@ -25,9 +25,10 @@ from pathlib import Path
 
 import numpy as np
 
-from questionbank import publishing, reports
+from questionbank import reports
+from questionbank.checks.runner import validate_bank
+from questionbank.delivery import publishing
 from questionbank.scoring import Rules
-from questionbank.validation import validate_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 30.0

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import streamlit as st
 
-from questionbank import database
-from questionbank.publishing import DeliveryError
+from questionbank.delivery import database
+from questionbank.delivery.publishing import DeliveryError
 
 # Messages shown to users, by problem code (the library's own messages are in English for logs).
 MESSAGES = {
@@ -56,7 +56,7 @@ def get_engine():
 
 @st.cache_resource(show_spinner="載入題庫…")
 def bank(standards: str, items: str):
-    from questionbank.validation import validate_bank
+    from questionbank.checks.runner import validate_bank
 
     result, loaded = validate_bank([Path(standards), Path(items)], standards_dir=Path(standards), items_dir=Path(items))
     return result, loaded
@@ -77,7 +77,7 @@ def current_standards():
 
 
 def load_default_blueprint(standard_id: str):
-    from questionbank.validation import load_blueprint
+    from questionbank.checks.runner import load_blueprint
 
     _, loaded = get_bank()
     path = paths().blueprints / f"{standard_id}.yaml"

@@ -130,7 +130,7 @@ def main(argv: list[str] | None = None) -> int:
 
 
 def _validate(args: argparse.Namespace) -> int:
-    from questionbank.validation import validate
+    from questionbank.checks.runner import validate
 
     result = validate(args.paths or None, standards_dir=args.standards, kind=args.kind)
     if args.format == "json":
@@ -150,8 +150,8 @@ def _validate(args: argparse.Namespace) -> int:
 
 
 def _coverage(args: argparse.Namespace) -> int:
+    from questionbank.checks.runner import validate_bank
     from questionbank.coverage import coverage
-    from questionbank.validation import validate_bank
 
     result, bank = validate_bank([args.items], standards_dir=args.standards, items_dir=args.items)
     if args.standard and args.standard not in bank.standards:
@@ -197,8 +197,8 @@ def _assemble(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from questionbank.assembly import assemble
+    from questionbank.checks.runner import load_blueprint, validate_bank
     from questionbank.forms import form_documents
-    from questionbank.validation import load_blueprint, validate_bank
 
     if args.forms is not None and args.forms < 1:
         print("qbank: error: --forms must be at least 1", file=sys.stderr)
@@ -241,8 +241,8 @@ def _assemble(args: argparse.Namespace) -> int:
 
 
 def _form_check(args: argparse.Namespace) -> int:
+    from questionbank.checks.runner import load_blueprint, validate_bank
     from questionbank.forms import check_form, read_form
-    from questionbank.validation import load_blueprint, validate_bank
 
     form, problems = read_form(args.form)
     if form is None:
@@ -266,7 +266,7 @@ class _DatabaseUnavailable(Exception):
 def _engine() -> Any:
     from sqlalchemy.exc import SQLAlchemyError
 
-    from questionbank.database import connect, database_url
+    from questionbank.delivery.database import connect, database_url
 
     url = database_url()
     try:
@@ -281,10 +281,10 @@ def _engine() -> Any:
 
 def _form_for_delivery(args: argparse.Namespace) -> tuple[dict[str, Any], Any, list[dict[str, Any]], Any] | None:
     """The form, its standard, snapshots of its (unchanged) items and its scoring rules; None after printing why not."""
+    from questionbank.checks.runner import load_blueprint, validate_bank
+    from questionbank.delivery.publishing import form_snapshots
     from questionbank.forms import read_form
-    from questionbank.publishing import form_snapshots
     from questionbank.scoring import Rules
-    from questionbank.validation import load_blueprint, validate_bank
 
     form, problems = read_form(args.form)
     if form is None:
@@ -309,8 +309,8 @@ def _form_for_delivery(args: argparse.Namespace) -> tuple[dict[str, Any], Any, l
 
 
 def _score(args: argparse.Namespace) -> int:
-    from questionbank.publishing import answer_key
-    from questionbank.responses import read_responses
+    from questionbank.delivery.publishing import answer_key
+    from questionbank.interchange.responses_csv import read_responses
     from questionbank.scoring import score
 
     loaded = _form_for_delivery(args)
@@ -389,9 +389,9 @@ def _report(args: argparse.Namespace) -> int:
 
 
 def _report_attempt(args: argparse.Namespace, font: Any) -> int:
-    from questionbank.publishing import DeliveryError
+    from questionbank.checks.runner import discover, load_standards
+    from questionbank.delivery.publishing import DeliveryError
     from questionbank.reports import candidate_report, candidate_report_data
-    from questionbank.validation import discover, load_standards
 
     files, _ = discover([args.standards]) if Path(args.standards).is_dir() else ([], [])
     standards = {s.id: s for _, s in load_standards(files)[0]}  # names only; without them the report shows codes
@@ -414,9 +414,9 @@ def _report_attempt(args: argparse.Namespace, font: Any) -> int:
 def _report_batch(args: argparse.Namespace, font: Any) -> int:
     from tqdm import tqdm
 
-    from questionbank.publishing import answer_key
+    from questionbank.delivery.publishing import answer_key
+    from questionbank.interchange.responses_csv import read_responses
     from questionbank.reports import candidates_report_data, cohort_report, cohort_report_data, form_header, report_filenames, write_reports
-    from questionbank.responses import read_responses
 
     loaded = _form_for_delivery(args)
     if loaded is None:
@@ -447,7 +447,7 @@ def _report_batch(args: argparse.Namespace, font: Any) -> int:
 
 
 def _publish(args: argparse.Namespace) -> int:
-    from questionbank.publishing import DeliveryError, issue_access_codes, publish
+    from questionbank.delivery.publishing import DeliveryError, issue_access_codes, publish
 
     if args.codes < 0 or (args.codes and args.practice):
         print("qbank: error: --codes must be 0 or more, and practice forms take no access codes", file=sys.stderr)
@@ -482,8 +482,8 @@ def _publish(args: argparse.Namespace) -> int:
 def _user(args: argparse.Namespace) -> int:
     import getpass
 
-    from questionbank.accounts import add_examiner
-    from questionbank.publishing import DeliveryError
+    from questionbank.delivery.accounts import add_examiner
+    from questionbank.delivery.publishing import DeliveryError
 
     if args.password_stdin:
         password = sys.stdin.readline().rstrip("\r\n")
@@ -528,7 +528,7 @@ def _serve(args: argparse.Namespace) -> int:
 
 
 def _db(args: argparse.Namespace) -> int:
-    from questionbank.database import current_revision
+    from questionbank.delivery.database import current_revision
 
     engine = _engine()
     print(f"database at revision {current_revision(engine)}")

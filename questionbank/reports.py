@@ -27,7 +27,7 @@ from xml.sax.saxutils import escape
 
 import numpy as np
 
-from questionbank.publishing import answer_key, form_hash
+from questionbank.delivery.publishing import answer_key, form_hash
 from questionbank.scoring import BANDS, Rules, Scores, band_margins, cut_fraction, score
 from questionbank.standards import Standard
 
@@ -221,7 +221,7 @@ def form_header(
     """What every report names: the form (id, title, SHA-256 over its items) and its standard.
 
     ``sha256`` is the hash recorded when the form was published; by default it is computed from
-    the snapshots (:func:`questionbank.publishing.form_hash`, the same value).
+    the snapshots (:func:`questionbank.delivery.publishing.form_hash`, the same value).
     """
     standard_id = standard_id or (standard.id if standard is not None else "")
     return {
@@ -351,8 +351,8 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
     it the report shows codes only. Raises DeliveryError ``attempt-unknown`` for an unknown token
     and ``review-not-available`` before submission.
     """
-    from questionbank import attempts
-    from questionbank.publishing import load_form
+    from questionbank.delivery import attempts
+    from questionbank.delivery.publishing import load_form
 
     row, matrix = attempts.submitted_responses(engine, token)
     form, snapshots = load_form(engine, row["form_id"])
@@ -457,8 +457,8 @@ def cohort_report_data(
 
 def published_cohort_report_data(engine: Any, form_id: str, standards: dict[str, Standard] | None = None, now: float | None = None) -> dict[str, Any]:
     """:func:`cohort_report_data` for a published form: every submitted attempt on it."""
-    from questionbank.attempts import form_responses
-    from questionbank.publishing import load_form
+    from questionbank.delivery.attempts import form_responses
+    from questionbank.delivery.publishing import load_form
 
     form, snapshots = load_form(engine, form_id)
     _, matrix, _ = form_responses(engine, form_id)

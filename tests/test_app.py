@@ -5,9 +5,9 @@ from __future__ import annotations
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from questionbank import accounts, attempts, database, publishing
+from questionbank.checks.runner import validate_bank
+from questionbank.delivery import accounts, attempts, database, publishing
 from questionbank.scoring import Rules
-from questionbank.validation import validate_bank
 from tests.conftest import ROOT
 
 APP = str(ROOT / "exam_app" / "app.py")

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 from questionbank.assembly import assemble, shortfalls
 from questionbank.blueprint import Blueprint, Range, largest_remainder
+from questionbank.checks.runner import validate_bank
 from questionbank.cli import main
 from questionbank.forms import check_form, check_parallel, form_documents
 from questionbank.items import Item
-from questionbank.validation import validate_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 

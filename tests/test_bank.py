@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
+from questionbank.checks.runner import validate_bank
 from questionbank.coverage import coverage
-from questionbank.validation import validate_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from questionbank import attempts, database
+from questionbank.delivery import attempts, database
 from tests.conftest import ROOT, fresh_postgres, need
 
 CHROMIUM = "/usr/bin/chromium"

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from questionbank.checks.runner import validate
 from questionbank.cli import main
-from questionbank.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from questionbank.checks.runner import validate
 from questionbank.problems import CATALOG, Severity
-from questionbank.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = Path(__file__).resolve().parent / "cases"

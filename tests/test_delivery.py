@@ -12,10 +12,10 @@ from collections import Counter
 import pytest
 from sqlalchemy import func, select
 
-from questionbank import accounts, attempts, database, publishing
-from questionbank.publishing import DeliveryError
+from questionbank.checks.runner import validate_bank
+from questionbank.delivery import accounts, attempts, database, publishing
+from questionbank.delivery.publishing import DeliveryError
 from questionbank.scoring import Rules, item_credit
-from questionbank.validation import validate_bank
 from tests.conftest import ROOT
 
 START = 1_800_000_000.0  # a fixed clock: every test passes `now` explicitly
@@ -222,7 +222,7 @@ def test_fifty_simultaneous_attempts_lose_and_duplicate_nothing(engine, shipped)
 
 CHILD = """
 import sys
-from questionbank import attempts, database
+from questionbank.delivery import attempts, database
 engine = database.connect(sys.argv[1])
 token = sys.argv[2]
 st = attempts.state(engine, token)
@@ -331,7 +331,7 @@ def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
 
 
 def test_practice_assembled_on_the_fly_for_all_or_chosen_duties(engine, shipped):
-    from questionbank.validation import load_blueprint
+    from questionbank.checks.runner import load_blueprint
 
     standard, _ = shipped
     _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")

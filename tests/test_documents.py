@@ -12,10 +12,10 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from questionbank import documents
+from questionbank.checks.runner import validate
 from questionbank.documents import parse_document, read_document
 from questionbank.problems import CATALOG
 from questionbank.schemas import load_schema, schema_problems
-from questionbank.validation import validate
 
 ROOT = Path(__file__).resolve().parent.parent
 VALID = (Path(__file__).parent / "cases" / "valid" / "valid-single" / "valid-single.yaml").read_text(encoding="utf-8")
@@ -140,7 +140,7 @@ def test_fast_and_full_schema_validators_agree(mutations):
 
 def test_parallel_and_serial_runs_agree(tmp_path, monkeypatch):
     """The process pool used for large banks reports exactly what the serial path reports."""
-    from questionbank import validation
+    from questionbank.checks import runner as validation
 
     folder = tmp_path / "items" / "BAS2421-002v4"
     folder.mkdir(parents=True)

@@ -14,10 +14,11 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from questionbank import attempts, database, publishing, reports
-from questionbank.publishing import DeliveryError
+from questionbank import reports
+from questionbank.checks.runner import validate_bank
+from questionbank.delivery import attempts, database, publishing
+from questionbank.delivery.publishing import DeliveryError
 from questionbank.scoring import Rules, item_credit, mask
-from questionbank.validation import validate_bank
 from tests.conftest import ROOT, need
 
 START = 1_800_000_000.0  # 2027-01-15 in Taiwan
@@ -496,7 +497,7 @@ def test_write_reports_in_one_process(shipped, tmp_path):
 
 
 def test_report_texts_are_traditional_chinese_with_glyphs_in_both_fonts():
-    from questionbank.checks import _simplified_pattern
+    from questionbank.checks.text import _simplified_pattern
 
     source = (ROOT / "questionbank" / "reports.py").read_text(encoding="utf-8")
     texts = [

@@ -9,7 +9,7 @@ import json
 import pytest
 
 from questionbank.cli import main
-from questionbank.responses import read_responses
+from questionbank.interchange.responses_csv import read_responses
 from questionbank.scoring import AnswerKey, Rules, ScoredItem
 from tests.conftest import ROOT
 

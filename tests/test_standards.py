@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from questionbank.checks.runner import validate, validate_bank
 from questionbank.problems import Severity
-from questionbank.validation import validate, validate_bank
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "standards" / "sources"

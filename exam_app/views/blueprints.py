@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
-from questionbank import publishing
 from questionbank.assembly import assemble, shortfalls
 from questionbank.blueprint import DIFFICULTY_VALUE
+from questionbank.checks.runner import load_blueprint, parse_blueprint
+from questionbank.delivery import publishing
+from questionbank.delivery.publishing import DeliveryError
 from questionbank.forms import form_documents
-from questionbank.publishing import DeliveryError
 from questionbank.scoring import Rules
-from questionbank.validation import load_blueprint, parse_blueprint
 
 examiner = require_examiner()
 st.title("藍圖與組卷")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from exam_app.common import get_engine, require_examiner
-from questionbank import attempts, publishing
+from questionbank.delivery import attempts, publishing
 from questionbank.scoring import score
 
 require_examiner()

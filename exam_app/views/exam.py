@@ -5,8 +5,8 @@ import time
 import streamlit as st
 
 from exam_app.common import get_engine, show_error
-from questionbank import attempts
-from questionbank.publishing import DeliveryError
+from questionbank.delivery import attempts
+from questionbank.delivery.publishing import DeliveryError
 
 token = st.query_params.get("token", "")
 engine = get_engine()

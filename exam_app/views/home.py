@@ -5,8 +5,8 @@ import secrets
 import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, load_default_blueprint, show_error
-from questionbank import attempts
-from questionbank.publishing import DeliveryError
+from questionbank.delivery import attempts
+from questionbank.delivery.publishing import DeliveryError
 
 st.title("會展職能題庫 · 線上測驗")
 params = st.query_params

@@ -3,8 +3,8 @@
 import streamlit as st
 
 from exam_app.common import get_engine, show_error
-from questionbank import accounts
-from questionbank.publishing import DeliveryError
+from questionbank.delivery import accounts
+from questionbank.delivery.publishing import DeliveryError
 
 st.title("考官登入")
 if st.session_state.get("examiner"):

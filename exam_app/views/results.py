@@ -5,8 +5,9 @@ import pandas as pd
 import streamlit as st
 
 from exam_app.common import get_bank, get_engine, show_error
-from questionbank import attempts, reports
-from questionbank.publishing import DeliveryError, load_form
+from questionbank import reports
+from questionbank.delivery import attempts
+from questionbank.delivery.publishing import DeliveryError, load_form
 
 BANDS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
 token = st.query_params.get("token", "")

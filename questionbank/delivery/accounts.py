@@ -8,8 +8,8 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, insert, select, update
 
-from questionbank import database as db
-from questionbank.publishing import DeliveryError
+from questionbank.delivery import database as db
+from questionbank.delivery.publishing import DeliveryError
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()

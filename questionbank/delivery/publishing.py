@@ -14,7 +14,7 @@ from typing import Any
 
 from sqlalchemy import Connection, Engine, insert, select
 
-from questionbank import database as db
+from questionbank.delivery import database as db
 from questionbank.forms import file_sha256
 from questionbank.items import Item
 from questionbank.problems import Problem, problem

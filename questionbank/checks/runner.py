@@ -8,8 +8,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from questionbank import checks
 from questionbank.blueprint import Blueprint, blueprint_from_document
+from questionbank.checks.bank import check_bank
+from questionbank.checks.items import check_item
+from questionbank.checks.standards import check_standard, check_standard_set
+from questionbank.checks.text import simplified_problems
 from questionbank.documents import Document, parse_document, read_document
 from questionbank.items import Item, item_from_document
 from questionbank.problems import Problem, Severity, problem
@@ -115,7 +118,7 @@ def _blueprint(document: Document | None, found: list[Problem], standards: dict[
         return None, found
     schema_found = schema_problems(document, "blueprint")
     found.extend(schema_found)
-    found.extend(checks.simplified_problems(document))
+    found.extend(simplified_problems(document))
     if schema_found:
         return None, found
     blueprint, more = blueprint_from_document(document, standards)
@@ -134,11 +137,11 @@ def _check_item_file(path: str, standards: dict[str, Standard]) -> tuple[Documen
         return document, found, None
     schema_found = schema_problems(document, "item")
     found.extend(schema_found)
-    found.extend(checks.simplified_problems(document))
+    found.extend(simplified_problems(document))
     if schema_found:
         return document, found, None
     item = item_from_document(document)
-    found.extend(checks.check_item(document, item, standards))
+    found.extend(check_item(document, item, standards))
     return document, found, item
 
 
@@ -206,9 +209,9 @@ def validate_bank(
     quiet, _ = load_standards(reference)
     problems.extend(own_problems)
     for document, standard in own:
-        problems.extend(checks.check_standard(document, standard))
-        problems.extend(checks.simplified_problems(document))
-    problems.extend(checks.check_standard_set([*own, *quiet]) if own else [])
+        problems.extend(check_standard(document, standard))
+        problems.extend(simplified_problems(document))
+    problems.extend(check_standard_set([*own, *quiet]) if own else [])
     bank = Bank()
     for document, standard in [*quiet, *own]:
         bank.standards[standard.id] = standard
@@ -219,7 +222,7 @@ def validate_bank(
         if item is not None:
             bank.items.append((document, item))
     known_ids = [p.stem for p in Path(items_dir).rglob("*.y*ml")] if Path(items_dir).is_dir() else []
-    problems.extend(checks.check_bank(bank.items, known_ids))
+    problems.extend(check_bank(bank.items, known_ids))
 
     for path in by_kind["blueprint"]:
         _, found = load_blueprint(path, bank.standards)

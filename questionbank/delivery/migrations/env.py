@@ -1,4 +1,4 @@
-"""Alembic environment: migrations run on the connection that questionbank.database.upgrade passes in."""
+"""Alembic environment: migrations run on the connection that questionbank.delivery.database.upgrade passes in."""
 
 from alembic import context
 

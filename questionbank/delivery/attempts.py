@@ -22,12 +22,12 @@ import numpy as np
 from sqlalchemy import Connection, Engine, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
-from questionbank import database as db
 from questionbank.assembly import assemble
 from questionbank.blueprint import Blueprint, Range, largest_remainder
+from questionbank.delivery import database as db
+from questionbank.delivery.publishing import DeliveryError, answer_key, form_snapshots_cached, labels_of, load_form, publish, snapshot
 from questionbank.forms import task_order
 from questionbank.items import Item
-from questionbank.publishing import DeliveryError, answer_key, form_snapshots_cached, labels_of, load_form, publish, snapshot
 from questionbank.scoring import AnswerKey, Rules, mask, score
 from questionbank.standards import Standard
 
