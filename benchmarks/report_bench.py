@@ -29,6 +29,7 @@ from questionbank import reports
 from questionbank.checks.runner import validate_bank
 from questionbank.delivery import publishing
 from questionbank.scoring import Rules
+from questionbank.standards import natural_order
 
 ROOT = Path(__file__).resolve().parent.parent
 TARGET_SECONDS = 30.0
@@ -38,7 +39,7 @@ TARGET_CANDIDATES = 1000
 def shipped_form(n_items: int) -> tuple[object, list[dict]]:
     _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
     standard = bank.standards["BAS2421-002v4"]
-    active = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active"), key=lambda i: (reports._natural(i.task), i.id))
+    active = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active"), key=lambda i: (natural_order(i.task), i.id))
     if len(active) < n_items:
         sys.exit(f"the shipped bank has only {len(active)} active items for {standard.id}")
     # every k-th item in task order: all duties, in proportion to the bank

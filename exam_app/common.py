@@ -9,7 +9,7 @@ from pathlib import Path
 import streamlit as st
 
 from questionbank.delivery import database
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.errors import QbankError
 
 # Messages shown to users, by problem code (the library's own messages are in English for logs).
 MESSAGES = {
@@ -67,7 +67,7 @@ def get_bank():
     return bank(str(p.standards), str(p.items))
 
 
-def show_error(error: DeliveryError) -> None:
+def show_error(error: QbankError) -> None:
     st.error(MESSAGES.get(error.code, "無法完成這個操作。") + f"（{error.code}）")
 
 

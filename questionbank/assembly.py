@@ -71,10 +71,10 @@ class Assembly:
         return bool(self.forms) and not any(p.severity.value == "error" for p in self.problems)
 
 
-def eligible_items(blueprint: Blueprint, items: list[Item]) -> list[Item]:
+def eligible_items(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Item]:
     """Items of the blueprint's standard with an eligible status, outside excluded duties, in id order."""
     chosen = [i for i in items if i.standard == blueprint.standard and i.status in blueprint.statuses]
-    chosen = [i for i in chosen if i.task.split(".")[0] not in blueprint.excluded]
+    chosen = [i for i in chosen if standard.duty_code(i.task) not in blueprint.excluded]
     return sorted(chosen, key=lambda i: i.id)
 
 
@@ -87,13 +87,13 @@ def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
         line, column = blueprint.position(path)
         out.append(problem(code, file, line, column, message, path))
 
-    pool = eligible_items(blueprint, items)
+    pool = eligible_items(blueprint, standard, items)
     if not pool:
         add("blueprint-no-eligible-items", f"no item of {standard.id} has status {', '.join(blueprint.statuses)}", "statuses")
         return out
     by_duty: dict[str, list[Item]] = defaultdict(list)
     for item in pool:
-        by_duty[item.task.split(".")[0]].append(item)
+        by_duty[standard.duty_code(item.task)].append(item)
     forms, uses = blueprint.forms, blueprint.max_uses
     overlap = blueprint.max_overlap
     for duty in standard.duties:
@@ -197,7 +197,7 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
     # Maximin: t <= fit of every form, maximise t. The fit is a seeded random weight per item,
     # so a different seed gives a different valid form while every form stays comparable.
     t = model.add_var(1.0, -INF, INF, False)
-    duty_of = [item.task.split(".")[0] for item in pool]
+    duty_of = [standard.duty_code(item.task) for item in pool]
     for f in range(n_forms):
         cols = [x[i, f] for i in range(len(pool))]
         model.add_row([*cols, t], [*weights, -1.0], 0.0, INF, "objective")
@@ -313,7 +313,7 @@ def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: 
     found = shortfalls(blueprint, standard, items)
     if found:
         return Assembly((), None, tuple(found), seed)
-    pool = eligible_items(blueprint, items)
+    pool = eligible_items(blueprint, standard, items)
     model, x = build_model(blueprint, standard, pool, seed)
     result = solve(model, time_limit=time_limit, gap=gap)
     if result.status == "infeasible":

@@ -8,6 +8,7 @@ from typing import Any
 
 from questionbank.documents import Document
 from questionbank.problems import Problem, format_path, problem
+from questionbank.scoring import DEFAULT_CUT_PERCENT
 from questionbank.standards import Standard
 
 DIFFICULTY_VALUE = {"easy": 1, "medium": 2, "hard": 3}
@@ -181,7 +182,7 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
         difficulty_mean=(diff.get("mean_min"), diff.get("mean_max")),
         statuses=tuple(data.get("statuses", ["active"])),
         time_limit_minutes=data.get("time_limit_minutes"),
-        cut_percent=cut.get("percent", 70.0 if not cut else None),
+        cut_percent=cut.get("percent", DEFAULT_CUT_PERCENT if not cut else None),
         cut_raw=cut.get("raw"),
         duty_minimum_percent=dict(data.get("duty_minimum_percent", {})),
         multiple_scoring=data.get("scoring", {}).get("multiple", "all-or-nothing"),

@@ -13,7 +13,7 @@ from questionbank.assembly import Assembly
 from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
 from questionbank.items import Item
 from questionbank.problems import Problem, problem
-from questionbank.standards import Standard
+from questionbank.standards import Standard, natural_order
 
 FORMAT_VERSION = 1
 
@@ -46,7 +46,7 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
     for index, ids in enumerate(assembly.forms, start=1):
         sections = []
         for duty in standard.duties:
-            members = sorted((by_id[i] for i in ids if by_id[i].task.split(".")[0] == duty.code), key=lambda i: (task_order(i.task), i.id))
+            members = sorted((by_id[i] for i in ids if standard.duty_code(by_id[i].task) == duty.code), key=lambda i: (natural_order(i.task), i.id))
             if members:
                 sections.append({"duty": duty.code, "name": duty.name, "items": [{"id": i.id, "task": i.task, "sha256": file_sha256(i.file)} for i in members]})
         form_id = f"{standard.id}-{blueprint_hash[:8]}-s{assembly.seed}-{index}"
@@ -87,10 +87,6 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
             }
         )
     return out
-
-
-def task_order(code: str) -> tuple[int, ...]:
-    return tuple(int(part) if part.isdigit() else 0 for part in code[1:].split("."))
 
 
 @dataclass(frozen=True)
@@ -139,7 +135,7 @@ def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, sta
         if blueprint is not None and item.status not in blueprint.statuses:
             found.append(problem("form-item-ineligible", path, 1, 1, f"item {item.id} now has status {item.status}", item.id))
         chosen.append(item)
-    if blueprint is None:
+    if blueprint is None or standard is None:
         return FormCheck(tuple(found))
     if file_sha256(blueprint.file) != form.get("blueprint", {}).get("sha256"):
         found.append(
@@ -158,7 +154,7 @@ def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, sta
 
     if len(listed) != blueprint.length:
         violated(f"the form has {len(listed)} items, the blueprint wants {blueprint.length}", "length")
-    duty_count = Counter(i.task.split(".")[0] for i in chosen)
+    duty_count = Counter(standard.duty_code(i.task) for i in chosen)
     for duty, rng in blueprint.duty_ranges.items():
         n = duty_count.get(duty, 0)
         if n < rng.min or (rng.max is not None and n > rng.max):
@@ -166,14 +162,14 @@ def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, sta
     for duty in blueprint.excluded:
         if duty_count.get(duty):
             violated(f"excluded duty {duty} has {duty_count[duty]} items", "excluded_duties")
-    if blueprint.task_minimum and standard is not None:
+    if blueprint.task_minimum:
         task_count = Counter(i.task for i in chosen)
         for task in standard.tasks:
-            if task.split(".")[0] not in blueprint.excluded and task_count.get(task, 0) < blueprint.task_minimum:
+            if standard.duty_code(task) not in blueprint.excluded and task_count.get(task, 0) < blueprint.task_minimum:
                 violated(f"task {task} has {task_count.get(task, 0)} items, the blueprint wants at least {blueprint.task_minimum}", "task_minimum")
     for duty, cells in blueprint.levels.items():
         for level, rng in cells.items():
-            n = sum(1 for i in chosen if i.task.split(".")[0] == duty and i.cognitive_level in LEVEL_GROUPS[level])
+            n = sum(1 for i in chosen if standard.duty_code(i.task) == duty and i.cognitive_level in LEVEL_GROUPS[level])
             if n < rng.min or (rng.max is not None and n > rng.max):
                 violated(
                     f"duty {duty} has {n} items at {level}, the blueprint wants {rng.min}..{rng.max if rng.max is not None else ''}", f"levels.{duty}.{level}"

@@ -151,6 +151,7 @@ CATALOG: dict[str, CodeInfo] = {
     "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
     "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
+    "database-unavailable": _e("Database unavailable", "The database cannot be opened or migrated; check QBANK_DATABASE_URL and that ./var/ is writable."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
 
@@ -160,8 +161,8 @@ class Problem:
     """One finding, located in a file. Equality and order ignore the message text."""
 
     file: str
-    line: int
-    column: int
+    line: int | None
+    column: int | None
     code: str
     path: str = ""
     severity: Severity = field(default=Severity.ERROR, compare=False)
@@ -179,7 +180,7 @@ class Problem:
         }
 
 
-def problem(code: str, file: str, line: int, column: int, message: str, path: str = "") -> Problem:
+def problem(code: str, file: str, line: int | None, column: int | None, message: str, path: str = "") -> Problem:
     """Build a problem whose severity comes from the catalog (KeyError for unknown codes)."""
     return Problem(
         file=file,

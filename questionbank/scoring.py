@@ -16,6 +16,9 @@ from typing import Any
 import numpy as np
 
 TRUE_FALSE_LABELS = ("T", "F")
+# The pass mark when a blueprint names none: 70% is the customary mark of Taiwan's competency
+# certifications (e.g. 技術士 written tests); a blueprint should set its own from a standard-setting study.
+DEFAULT_CUT_PERCENT = 70.0
 MULTIPLE_SCORING = ("all-or-nothing", "partial")
 BANDS = ("below", "near", "above")
 
@@ -38,7 +41,7 @@ class ScoredItem:
 class Rules:
     """The blueprint's pass rules, as recorded in a form."""
 
-    cut_percent: float | None = 70.0
+    cut_percent: float | None = DEFAULT_CUT_PERCENT
     cut_raw: float | None = None
     multiple: str = "all-or-nothing"
     duty_minimum_percent: dict[str, float] = field(default_factory=dict)
@@ -47,7 +50,7 @@ class Rules:
     def from_dict(cls, data: dict[str, Any] | None) -> Rules:
         data = data or {}
         return cls(
-            cut_percent=data.get("cut_percent", 70.0 if data.get("cut_raw") is None else None),
+            cut_percent=data.get("cut_percent", DEFAULT_CUT_PERCENT if data.get("cut_raw") is None else None),
             cut_raw=data.get("cut_raw"),
             multiple=data.get("multiple", "all-or-nothing"),
             duty_minimum_percent=dict(data.get("duty_minimum_percent") or {}),
@@ -127,31 +130,31 @@ class Scores:
         task_percent = _percent(self.task_raw[row], self.task_max)
         code_percent = _percent(self.code_raw[row], self.code_max)
         return {
-            "raw": _number(self.raw[row]),
-            "max": _number(self.max),
+            "raw": number(self.raw[row]),
+            "max": number(self.max),
             "percent": round(float(self.percent[row]), 2),
             "passed": bool(self.passed[row]),
             "duties": {
                 d: {
-                    "raw": _number(self.duty_raw[row, n]),
-                    "max": _number(self.duty_max[n]),
+                    "raw": number(self.duty_raw[row, n]),
+                    "max": number(self.duty_max[n]),
                     "percent": round(float(duty_percent[n]), 2),
                     "band": BANDS[self.bands[row, n]],
                 }
                 for n, d in enumerate(key.duties)
             },
             "tasks": {
-                t: {"raw": _number(self.task_raw[row, n]), "max": _number(self.task_max[n]), "percent": round(float(task_percent[n]), 2)}
+                t: {"raw": number(self.task_raw[row, n]), "max": number(self.task_max[n]), "percent": round(float(task_percent[n]), 2)}
                 for n, t in enumerate(key.tasks)
             },
             "competencies": {
-                c: {"raw": _number(self.code_raw[row, n]), "max": _number(self.code_max[n]), "percent": round(float(code_percent[n]), 2)}
+                c: {"raw": number(self.code_raw[row, n]), "max": number(self.code_max[n]), "percent": round(float(code_percent[n]), 2)}
                 for n, c in enumerate(key.codes)
             },
         }
 
 
-def _number(value: float) -> float | int:
+def number(value: float) -> float | int:
     value = float(value)
     return int(value) if value.is_integer() else round(value, 4)
 
@@ -165,7 +168,7 @@ def cut_fraction(rules: Rules, maximum: float) -> float:
     """The cut score as a share of the maximum."""
     if rules.cut_raw is not None:
         return min(1.0, rules.cut_raw / maximum) if maximum else 1.0
-    return (rules.cut_percent if rules.cut_percent is not None else 70.0) / 100.0
+    return (rules.cut_percent if rules.cut_percent is not None else DEFAULT_CUT_PERCENT) / 100.0
 
 
 def band_margins(key: AnswerKey, cut: float) -> np.ndarray:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -95,6 +96,14 @@ class Standard:
         """The duty that contains the task ``task_code`` (first one, should the source repeat it)."""
         return self._duty_by_task.get(task_code)
 
+    def duty_code(self, task_code: str) -> str:
+        """The code of the duty that contains ``task_code`` ("" for a task the standard lacks).
+
+        The one place an item's duty is derived: from the standard's tree, never from the
+        task code's spelling (a source may number a task under another duty)."""
+        duty = self._duty_by_task.get(task_code)
+        return duty.code if duty else ""
+
     @cached_property
     def attitude_codes(self) -> frozenset[str]:
         return frozenset(attitude.code for attitude in self.attitudes)
@@ -162,3 +171,8 @@ def standard_from_document(document: Document) -> Standard:
 def default_standards_dir() -> Path:
     """``standards/`` of the current working directory (the repository root when run via make)."""
     return Path("standards")
+
+
+def natural_order(code: str) -> tuple[tuple[int, ...], str]:
+    """Sort key for standard codes: T2.10 after T2.9, K8 before K10 (irregular codes still sort)."""
+    return tuple(int(n) for n in re.findall(r"\d+", code)), code

@@ -8,6 +8,7 @@ from streamlit.testing.v1 import AppTest
 from questionbank.checks.runner import validate_bank
 from questionbank.delivery import accounts, attempts, database, publishing
 from questionbank.scoring import Rules
+from questionbank.snapshots import snapshot
 from tests.conftest import ROOT
 
 APP = str(ROOT / "exam_app" / "app.py")
@@ -90,7 +91,7 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     engine = database.connect(db_url)
     standard = bank.standards["KMC3332-002v1"]
     items = [i for _, i in bank.items if i.standard == standard.id and i.status == "active"][:6]
-    snaps = [publishing.snapshot(i, standard) for i in items]
+    snaps = [snapshot(i, standard) for i in items]
     publishing.publish(engine, "official-1", snaps, Rules(), kind="official", standard=standard, title="正式", time_limit_minutes=30)
     (code,) = publishing.issue_access_codes(engine, "official-1", ["K001"])
     at = app()

@@ -13,9 +13,10 @@ import pytest
 from sqlalchemy import func, select
 
 from questionbank.checks.runner import validate_bank
-from questionbank.delivery import accounts, attempts, database, publishing
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.delivery import accounts, attempts, database, practice, publishing, results
+from questionbank.errors import QbankError
 from questionbank.scoring import Rules, item_credit
+from questionbank.snapshots import scored_item, snapshot
 from tests.conftest import ROOT
 
 START = 1_800_000_000.0  # a fixed clock: every test passes `now` explicitly
@@ -28,7 +29,7 @@ def shipped():
     active = [item for _, item in bank.items if item.standard == standard.id and item.status == "active"]
     by_type = {kind: [i for i in active if i.type == kind] for kind in ("single", "multiple", "true_false")}
     chosen = by_type["single"][:7] + by_type["multiple"][:3] + by_type["true_false"][:2]
-    return standard, [publishing.snapshot(i, standard) for i in chosen]
+    return standard, [snapshot(i, standard) for i in chosen]
 
 
 @pytest.fixture
@@ -82,7 +83,7 @@ def test_practice_attempt_saves_resumes_scores_and_reviews(engine, database_url,
     result = attempts.submit(other, token, now=START + 20)
     assert result["raw"] == 6 and result["max"] == 12 and result["percent"] == 50.0 and result["passed"] is False
     assert sum(d["raw"] for d in result["duties"].values()) == 6
-    review = attempts.review(other, token)
+    review = results.review(other, token)
     assert [r["earned"] for r in review] == [1.0] * 6 + [0.0] * 6
     assert all(r["answer"] == tuple(sorted(r["key"])) for r in review[:6])
     assert review[0]["rationale"] == snaps[0]["rationale"] and review[0]["indicators"]
@@ -92,24 +93,24 @@ def test_practice_attempt_saves_resumes_scores_and_reviews(engine, database_url,
 def test_official_attempt_needs_a_valid_code_and_never_reveals_keys(engine, shipped):
     publish(engine, shipped, kind="official", form_id="off")
     bound, free = publishing.issue_access_codes(engine, "off", ["A123", None], now=START)
-    with pytest.raises(DeliveryError) as err:
+    with pytest.raises(QbankError) as err:
         attempts.start_official(engine, bound, "B999", now=START)
     assert err.value.code == "access-code-invalid"
-    with pytest.raises(DeliveryError) as err:
+    with pytest.raises(QbankError) as err:
         attempts.start_official(engine, "NOPE", "A123", now=START)
     assert err.value.code == "access-code-invalid"
     token = attempts.start_official(engine, bound, "A123", now=START)
     assert attempts.start_official(engine, bound.lower(), "A123", now=START + 5) == token  # same candidate resumes
     other = attempts.start_official(engine, free, "C777", now=START)
-    with pytest.raises(DeliveryError) as err:
+    with pytest.raises(QbankError) as err:
         attempts.start_official(engine, free, "D888", now=START)
     assert err.value.code == "access-code-used"
-    with pytest.raises(DeliveryError) as err:
+    with pytest.raises(QbankError) as err:
         attempts.start_practice(engine, "off", "A123", now=START)
     assert err.value.code == "practice-not-allowed"
     attempts.submit(engine, token, now=START + 60)
-    with pytest.raises(DeliveryError) as err:
-        attempts.review(engine, token)
+    with pytest.raises(QbankError) as err:
+        results.review(engine, token)
     assert err.value.code == "review-not-available"
     # the candidate's view carries no key or rationale
     view = attempts.state(engine, other, now=START + 1)
@@ -133,14 +134,14 @@ def test_bad_input_is_refused_and_changes_nothing(engine, shipped):
         (lambda: publish(engine, shipped), "form-exists"),
     ]
     for call, code in cases:
-        with pytest.raises(DeliveryError) as err:
+        with pytest.raises(QbankError) as err:
             call()
         assert err.value.code == code
     after = attempts.state(engine, token, now=START + 3)
     assert after.questions[0].answer == saved.answer and [q.answer for q in after.questions[1:]] == [()] * 11
     attempts.submit(engine, token, now=START + 4)
     for call in (lambda: attempts.submit(engine, token, now=START + 5), lambda: attempts.save_answer(engine, token, 1, "A", now=START + 5)):
-        with pytest.raises(DeliveryError) as err:
+        with pytest.raises(QbankError) as err:
             call()
         assert err.value.code == "attempt-submitted"
     with engine.connect() as conn:
@@ -165,13 +166,13 @@ def test_deadline_refuses_late_answers_and_submits_automatically(engine, shipped
     token = attempts.start_practice(engine, "f1", "late", now=START)
     q = attempts.state(engine, token, now=START).questions[0]
     attempts.save_answer(engine, token, 0, display_key(q, snaps[0]), now=START + 599)
-    with pytest.raises(DeliveryError) as err:
+    with pytest.raises(QbankError) as err:
         attempts.save_answer(engine, token, 1, "A", now=START + 601)
     assert err.value.code == "attempt-deadline-passed"
     st = attempts.state(engine, token, now=START + 602)
     assert st.submitted and st.submitted_by == "deadline" and st.submitted_at == START + 601
     assert [bool(q.answer) for q in st.questions] == [True] + [False] * 11
-    assert attempts.result(engine, token)["raw"] == 1
+    assert results.result(engine, token)["raw"] == 1
     # extra time moves one candidate's deadline; the server's sweep submits the others
     slow = attempts.start_practice(engine, "f1", "slow", now=START)
     idle = attempts.start_practice(engine, "f1", "idle", now=START)
@@ -271,7 +272,7 @@ def test_examiner_accounts_hash_passwords(engine):
         ("李考官", "short", "examiner-invalid"),
         ("", "long enough pw", "examiner-invalid"),
     ):
-        with pytest.raises(DeliveryError) as err:
+        with pytest.raises(QbankError) as err:
             accounts.add_examiner(engine, name, password)
         assert err.value.code == code
 
@@ -288,11 +289,11 @@ def test_scores_stored_match_the_per_response_rule(engine, shipped):
             attempts.save_answer(engine, token, q.position, chosen, now=START + 1)
             texts = dict(q.options)
             original = {label for label, text in snap["options"] if text in {texts[c] for c in chosen}}
-            item = publishing.scored_item(snap)
+            item = scored_item(snap)
             expected += item_credit(item, tuple(original), Rules(multiple="partial"))
     result = attempts.submit(engine, token, now=START + 2)
     assert result["raw"] == pytest.approx(expected)
-    assert json.loads(json.dumps(result)) == attempts.result(engine, token)
+    assert json.loads(json.dumps(result)) == results.result(engine, token)
 
 
 def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
@@ -337,17 +338,17 @@ def test_practice_assembled_on_the_fly_for_all_or_chosen_duties(engine, shipped)
     _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
     items = [item for _, item in bank.items]
     blueprint, _ = load_blueprint(ROOT / "blueprints" / "BAS2421-002v4.yaml", bank.standards)
-    token = attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", seed=1, now=START)
+    token = practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", seed=1, now=START)
     st = attempts.state(engine, token, now=START)
     assert len(st.questions) == 40 and st.mode == "practice" and st.deadline == START + 3600
     assert Counter(q.duty for q in st.questions) == {d: r.min for d, r in blueprint.duty_ranges.items()}
-    token = attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T2", "T5"], length=10, seed=2, now=START)
+    token = practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T2", "T5"], length=10, seed=2, now=START)
     st = attempts.state(engine, token, now=START)
     assert Counter(q.duty for q in st.questions) == {"T2": 6, "T5": 4}  # 11:8 of the default, scaled to 10
     assert st.deadline == START + 15 * 60
-    with pytest.raises(DeliveryError) as err:
-        attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T9"], now=START)
+    with pytest.raises(QbankError) as err:
+        practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T9"], now=START)
     assert err.value.code == "practice-not-allowed"
-    with pytest.raises(DeliveryError) as err:
-        attempts.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T7"], length=50, now=START)
+    with pytest.raises(QbankError) as err:
+        practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T7"], length=50, now=START)
     assert err.value.code == "blueprint-duty-short"

@@ -16,9 +16,11 @@ import pytest
 
 from questionbank import reports
 from questionbank.checks.runner import validate_bank
-from questionbank.delivery import attempts, database, publishing
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.delivery import attempts, database, publishing, results
+from questionbank.errors import QbankError
 from questionbank.scoring import Rules, item_credit, mask
+from questionbank.snapshots import answer_key, form_hash, labels_of, snapshot
+from questionbank.standards import natural_order
 from tests.conftest import ROOT, need
 
 START = 1_800_000_000.0  # 2027-01-15 in Taiwan
@@ -41,7 +43,7 @@ def shipped(bank):
     for duty in standard.duties:
         chosen += [i for i in active if i.type == "single" and i.task.split(".")[0] == duty.code][:2]
     chosen += [i for i in active if i.type == "multiple"][:2] + [i for i in active if i.type == "true_false"][:1]
-    snaps = sorted((publishing.snapshot(i, standard) for i in chosen), key=lambda s: (reports._natural(s["task"]), s["id"]))
+    snaps = sorted((snapshot(i, standard) for i in chosen), key=lambda s: (natural_order(s["task"]), s["id"]))
     return standard, snaps
 
 
@@ -80,7 +82,7 @@ def plan_for(snaps):
 
 def chosen_labels(snap, how):
     """Original labels the candidate picks."""
-    labels = publishing.labels_of(snap)
+    labels = labels_of(snap)
     keys = list(snap["keys"])
     if how == "right":
         return keys
@@ -146,7 +148,7 @@ def glyphs_missing(text: str, font: reports.ReportFont) -> list[str]:
         return [c for c in chars if ord(c) not in face.charToGlyph]
     from pdfminer.cmapdb import CMapDB
 
-    cmap = CMapDB.get_cmap(reports.CID_ENCODING)
+    cmap = CMapDB.get_cmap(reports.fonts.CID_ENCODING)
     return [c for c in chars if next(iter(cmap.decode(c.encode("utf-16-be"))), 0) == 0]
 
 
@@ -196,9 +198,9 @@ def test_candidate_data_has_the_scores_and_the_study_plan(engine, shipped, bank)
     publish(engine, shipped)
     plan = plan_for(snaps)
     token = take(engine, snaps, plan)
-    data = reports.candidate_report_data(engine, token, bank.standards)
+    data = results.candidate_report_data(engine, token, bank.standards)
 
-    key = publishing.answer_key(snaps, RULES)
+    key = answer_key(snaps, RULES)
     earned = [item_credit(item, tuple(chosen_labels(s, how)), RULES) for item, s, how in zip(key.items, snaps, plan, strict=True)]
     maximum = sum(s["points"] for s in snaps)
     assert data["total"]["raw"] == pytest.approx(sum(earned)) and data["total"]["max"] == maximum
@@ -207,7 +209,7 @@ def test_candidate_data_has_the_scores_and_the_study_plan(engine, shipped, bank)
     assert data["cut"]["percent"] == 70.0 and data["cut"]["raw"] == pytest.approx(0.7 * maximum)
     assert sum(earned) % 1 > 0  # the partial-credit item earned a fraction
     assert (data["candidate_id"], data["form_id"], data["mode"], data["date"], data["date_kind"]) == ("A123", "off", "official", "2027-01-15", "submitted")
-    assert data["form_sha256"] == publishing.form_hash(snaps)
+    assert data["form_sha256"] == form_hash(snaps)
     assert data["standard"] == {"id": "BAS2421-002v4", "name": "會議專案執行人員", "code": "BAS2421-002v4", "version": "V4"}
 
     assert [d["code"] for d in data["duties"]] == [d.code for d in standard.duties]
@@ -220,7 +222,7 @@ def test_candidate_data_has_the_scores_and_the_study_plan(engine, shipped, bank)
 
     missed = [(s, e) for s, e in zip(snaps, earned, strict=True) if e < s["points"]]
     tasks = data["study_plan"]["tasks"]
-    assert [t["code"] for t in tasks] == sorted({s["task"] for s, _ in missed}, key=reports._natural)
+    assert [t["code"] for t in tasks] == sorted({s["task"] for s, _ in missed}, key=natural_order)
     for task in tasks:
         snaps_of = [s for s, _ in missed if s["task"] == task["code"]]
         assert task["items"] == len(snaps_of) and task["name"] == snaps_of[0]["task_name"]
@@ -239,7 +241,7 @@ def test_without_the_standard_the_report_shows_codes(engine, shipped):
     _, snaps = shipped
     publish(engine, shipped)
     token = take(engine, snaps, plan_for(snaps))
-    data = reports.candidate_report_data(engine, token)
+    data = results.candidate_report_data(engine, token)
     assert data["standard"] == {"id": "BAS2421-002v4", "name": "", "code": "BAS2421-002v4", "version": None}
     assert data["study_plan"]["knowledge"] and all(k["name"] is None for k in data["study_plan"]["knowledge"])
     text = assert_round_trip(reports.candidate_report(data, reports.CID_FONT), [k["code"] for k in data["study_plan"]["knowledge"]])
@@ -250,11 +252,11 @@ def test_no_report_before_submission(engine, shipped):
     publish(engine, shipped)
     code = publishing.issue_access_codes(engine, "off", ["B1"], now=START)[0]
     token = attempts.start_official(engine, code, "B1", now=START)
-    with pytest.raises(DeliveryError) as err:
-        reports.candidate_report_data(engine, token)
+    with pytest.raises(QbankError) as err:
+        results.candidate_report_data(engine, token)
     assert err.value.code == "review-not-available"
-    with pytest.raises(DeliveryError) as err:
-        reports.candidate_report_data(engine, "no-such-token")
+    with pytest.raises(QbankError) as err:
+        results.candidate_report_data(engine, "no-such-token")
     assert err.value.code == "attempt-unknown"
 
 
@@ -263,7 +265,7 @@ def test_practice_attempts_get_reports_too(engine, shipped):
     publishing.publish(engine, "p1", snaps, RULES, kind="practice", standard=standard, title="練習", now=START)
     token = attempts.start_practice(engine, "p1", "learner", now=START)
     attempts.submit(engine, token, now=START + 5)
-    data = reports.candidate_report_data(engine, token)
+    data = results.candidate_report_data(engine, token)
     assert data["mode"] == "practice" and data["total"]["raw"] == 0 and data["passed"] is False
     # nothing answered: every task is in the plan
     assert {t["code"] for t in data["study_plan"]["tasks"]} == {s["task"] for s in snaps}
@@ -275,9 +277,9 @@ def test_cohort_from_the_database_equals_the_cohort_from_a_matrix(engine, shippe
     plans = [plan_for(snaps), ["right"] * len(snaps), [None] * len(snaps), ["wrong" if s["type"] != "multiple" else "partial" for s in snaps]]
     for n, plan in enumerate(plans):
         take(engine, snaps, plan, candidate=f"c{n}")
-    from_db = reports.published_cohort_report_data(engine, "off", now=START)
+    from_db = results.published_cohort_report_data(engine, "off", now=START)
 
-    key = publishing.answer_key(snaps, RULES)
+    key = answer_key(snaps, RULES)
     matrix = np.array(
         [[mask(item.labels, chosen_labels(s, how)) for item, s, how in zip(key.items, snaps, plan, strict=True)] for plan in plans], dtype=np.uint32
     )
@@ -315,18 +317,18 @@ def test_candidate_report_text_comes_back_intact(engine, shipped, bank, font, tm
     _, snaps = shipped
     publish(engine, shipped)
     token = take(engine, snaps, plan_for(snaps))
-    data = reports.candidate_report_data(engine, token, bank.standards)
+    data = results.candidate_report_data(engine, token, bank.standards)
     pdf = reports.candidate_report(data, font)
     assert pdf.startswith(b"%PDF-")
     expected = candidate_expected(data)
     total = data["total"]
     expected += [
-        f"{reports._fmt(total['raw'], 2)} / {total['max']} 分（{total['percent']:.1f}%）",
+        f"{reports.layout._fmt(total['raw'], 2)} / {total['max']} 分（{total['percent']:.1f}%）",
         "通過" if data["passed"] else "未通過",
         "學習建議",
         "職責分數的精確度遠低於總分",
     ]
-    expected += [f"{d['percent']:.1f}% {reports.BAND_LABELS[d['band']]}" for d in data["duties"]]
+    expected += [f"{d['percent']:.1f}% {reports.data.BAND_LABELS[d['band']]}" for d in data["duties"]]
     text = assert_round_trip(pdf, expected)
     assert 1 <= pdf_text(pdf)[1] <= 2
     assert glyphs_missing(text, font) == []
@@ -340,7 +342,7 @@ def test_candidate_report_renders_every_glyph(engine, shipped, bank, font, tmp_p
     _, snaps = shipped
     publish(engine, shipped)
     token = take(engine, snaps, plan_for(snaps))
-    pdf = reports.candidate_report(reports.candidate_report_data(engine, token, bank.standards), font)
+    pdf = reports.candidate_report(results.candidate_report_data(engine, token, bank.standards), font)
     blank, checked = blank_glyphs(pdf, tmp_path)
     assert checked > 500 and blank == []
 
@@ -348,7 +350,7 @@ def test_candidate_report_renders_every_glyph(engine, shipped, bank, font, tmp_p
 def test_the_cid_font_uses_the_cns_cmap(engine, shipped):
     _, snaps = shipped
     publish(engine, shipped)
-    pdf = reports.candidate_report(reports.candidate_report_data(engine, take(engine, snaps, plan_for(snaps))), reports.CID_FONT)
+    pdf = reports.candidate_report(results.candidate_report_data(engine, take(engine, snaps, plan_for(snaps))), reports.CID_FONT)
     assert b"/BaseFont /MSung-Light" in pdf and b"/Encoding /UniCNS-UCS2-H" in pdf and b"UniGB" not in pdf
     assert b"/FontFile2" not in pdf  # nothing embedded
 
@@ -356,7 +358,7 @@ def test_the_cid_font_uses_the_cns_cmap(engine, shipped):
 def test_a_weak_candidate_on_a_long_form_still_gets_two_pages(bank, font):
     standard = bank.standards["BAS2421-002v4"]
     active = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active"), key=lambda i: i.id)[:100]
-    snaps = sorted((publishing.snapshot(i, standard) for i in active), key=lambda s: (reports._natural(s["task"]), s["id"]))
+    snaps = sorted((snapshot(i, standard) for i in active), key=lambda s: (natural_order(s["task"]), s["id"]))
     header = reports.form_header("long", snaps, title="長卷", standard=standard)
     (data,) = reports.candidates_report_data(header, snaps, RULES, ["nobody"], np.zeros((1, len(snaps)), dtype=np.uint32), standard=standard, now=START)
     assert len(data["study_plan"]["tasks"]) > 25
@@ -372,12 +374,12 @@ def test_a_weak_candidate_on_a_long_form_still_gets_two_pages(bank, font):
 
 def test_a_perfect_candidate_has_nothing_to_study(shipped):
     standard, snaps = shipped
-    key = publishing.answer_key(snaps, RULES)
+    key = answer_key(snaps, RULES)
     header = reports.form_header("off", snaps, standard=standard)
     (data,) = reports.candidates_report_data(header, snaps, RULES, ["top"], key.key_mask.reshape(1, -1), standard=standard, now=START)
     assert data["passed"] and data["total"]["percent"] == 100.0 and data["study_plan"] == {"tasks": [], "knowledge": []}
     assert all(d["band"] == "above" for d in data["duties"])
-    text = assert_round_trip(reports.candidate_report(data, reports.CID_FONT), ["所有題目皆得滿分", "通過", *[reports.BAND_LABELS["above"]] * 2])
+    text = assert_round_trip(reports.candidate_report(data, reports.CID_FONT), ["所有題目皆得滿分", "通過", *[reports.data.BAND_LABELS["above"]] * 2])
     assert "未通過" not in text
 
 
@@ -390,7 +392,7 @@ def test_same_data_same_bytes(shipped):
 
 def test_cohort_report_text_comes_back_intact(shipped, font, tmp_path):
     standard, snaps = shipped
-    key = publishing.answer_key(snaps, RULES)
+    key = answer_key(snaps, RULES)
     rng = np.random.default_rng(7)
     right = rng.random((40, len(snaps))) < rng.uniform(0.3, 1.0, size=(40, 1))
     matrix = np.where(right, key.key_mask, 0).astype(np.uint32)
@@ -432,7 +434,7 @@ def test_fallback_when_no_truetype_font_is_found(tmp_path):
     collection.write_bytes(b"ttcf" + (0x00010000).to_bytes(4, "big") + (1).to_bytes(4, "big") + (16).to_bytes(4, "big") + b"OTTO" + bytes(200))
     refused = reports.find_cjk_font(str(collection), candidates=(), environ={})
     assert not refused.embedded and refused.skipped == ((str(collection), "CFF (PostScript) outlines, which ReportLab cannot embed"),)
-    missing = reports.find_cjk_font(candidates=(), environ={reports.FONT_ENV: str(tmp_path / "nope.ttf")})
+    missing = reports.find_cjk_font(candidates=(), environ={reports.fonts.FONT_ENV: str(tmp_path / "nope.ttf")})
     assert missing == reports.CID_FONT and missing.skipped == ((str(tmp_path / "nope.ttf"), "no such file"),)
 
 
@@ -445,10 +447,10 @@ def test_a_font_without_chinese_is_skipped():
 
 
 def test_configured_font_comes_first():
-    usable = [(p, i) for p, i in reports.SYSTEM_FONTS if reports.find_cjk_font(f"{p}#{i}", candidates=(), environ={}).embedded]
+    usable = [(p, i) for p, i in reports.fonts.SYSTEM_FONTS if reports.find_cjk_font(f"{p}#{i}", candidates=(), environ={}).embedded]
     need(bool(usable), "no CJK TrueType font from SYSTEM_FONTS is installed (apt-get install fonts-arphic-uming fonts-wqy-zenhei)")
     last_path, last_index = usable[-1]
-    font = reports.find_cjk_font(environ={reports.FONT_ENV: f"{last_path}#{last_index}"})
+    font = reports.find_cjk_font(environ={reports.fonts.FONT_ENV: f"{last_path}#{last_index}"})
     assert (font.path, font.subfont_index) == (last_path, last_index) and font.skipped == ()
     assert reports.find_cjk_font(environ={}).path == usable[0][0]
 
@@ -467,7 +469,7 @@ def test_noto_cjk_is_refused_as_cff():
 
 def test_write_reports_on_several_processes(shipped, tmp_path):
     standard, snaps = shipped
-    key = publishing.answer_key(snaps, RULES)
+    key = answer_key(snaps, RULES)
     ids = ["甲-001", "a/b", "A/B", "..", "c 4", "c_4"]
     matrix = np.array([[key.key_mask[i] if (c + i) % (c + 2) else 0 for i in range(len(snaps))] for c in range(len(ids))], dtype=np.uint32)
     header = reports.form_header("off", snaps, standard=standard)
@@ -499,9 +501,10 @@ def test_write_reports_in_one_process(shipped, tmp_path):
 def test_report_texts_are_traditional_chinese_with_glyphs_in_both_fonts():
     from questionbank.checks.text import _simplified_pattern
 
-    source = (ROOT / "questionbank" / "reports.py").read_text(encoding="utf-8")
+    sources = [path.read_text(encoding="utf-8") for path in sorted((ROOT / "questionbank" / "reports").glob("*.py"))]
     texts = [
         node.value
+        for source in sources
         for node in ast.walk(ast.parse(source))
         if isinstance(node, ast.Constant) and isinstance(node.value, str) and re.search(r"[\u3000-\u9fff\uff00-\uffef]", node.value)
     ]
@@ -520,7 +523,7 @@ def pdf_lines(texts: list[str], font: reports.ReportFont) -> list[str]:
     """Draw each text on a line of its own and read the lines back."""
     from reportlab.pdfgen import canvas
 
-    name = reports._register(font)
+    name = reports.fonts._register(font)
     out = []
     for start in range(0, len(texts), 30):
         buffer = io.BytesIO()

@@ -12,7 +12,7 @@ from questionbank.assembly import assemble, shortfalls
 from questionbank.blueprint import DIFFICULTY_VALUE
 from questionbank.checks.runner import load_blueprint, parse_blueprint
 from questionbank.delivery import publishing
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.errors import QbankError
 from questionbank.forms import form_documents
 from questionbank.scoring import Rules
 
@@ -67,7 +67,9 @@ for document in st.session_state.get("assembled", []):
     ids = [e["id"] for s in document["sections"] for e in s["items"]]
     chosen = [by_id[i] for i in ids]
     with st.expander(f"試卷 {document['form_id']}（{len(ids)} 題，求解 {document['solver']['status']}）", expanded=True):
-        matrix = pd.crosstab(pd.Series([i.task.split(".")[0] for i in chosen], name="職責"), pd.Series([i.cognitive_level for i in chosen], name="認知層次"))
+        matrix = pd.crosstab(
+            pd.Series([standard.duty_code(i.task) for i in chosen], name="職責"), pd.Series([i.cognitive_level for i in chosen], name="認知層次")
+        )
         st.dataframe(matrix, width="stretch")
         kinds = Counter(i.type for i in chosen)
         mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen)
@@ -88,7 +90,7 @@ for document in st.session_state.get("assembled", []):
                     published_by=examiner,
                 )
                 st.success(f"已發布試卷 {document['form_id']}。")
-            except DeliveryError as error:
+            except QbankError as error:
                 show_error(error)
 
 st.subheader("核發准考碼")
@@ -103,7 +105,7 @@ else:
         ids = [line.strip() for line in candidates.splitlines() if line.strip()] or [None] * int(count)
         try:
             codes = publishing.issue_access_codes(get_engine(), form_id, ids)
-        except DeliveryError as error:
+        except QbankError as error:
             show_error(error)
         else:
             table = pd.DataFrame({"准考碼": codes, "考生編號": [i or "" for i in ids]})

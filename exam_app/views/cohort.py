@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from exam_app.common import get_engine, require_examiner
-from questionbank.delivery import attempts, publishing
+from questionbank.delivery import publishing, results
 from questionbank.scoring import score
 
 require_examiner()
@@ -16,7 +16,7 @@ if not forms:
     st.stop()
 labels = {f["id"]: f"{f['title']}（{f['id']}，{'正式' if f['kind'] == 'official' else '練習'}）" for f in forms}
 form_id = st.selectbox("試卷", list(labels), format_func=labels.get, key="cohort_form")
-candidates, matrix, key = attempts.form_responses(get_engine(), form_id)
+candidates, matrix, key = results.form_responses(get_engine(), form_id)
 if not candidates:
     st.info("這份試卷還沒有人交卷。")
     st.stop()

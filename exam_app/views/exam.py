@@ -6,7 +6,7 @@ import streamlit as st
 
 from exam_app.common import get_engine, show_error
 from questionbank.delivery import attempts
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.errors import QbankError
 
 token = st.query_params.get("token", "")
 engine = get_engine()
@@ -16,7 +16,7 @@ if not token:
     st.stop()
 try:
     state = attempts.state(engine, token)
-except DeliveryError as error:
+except QbankError as error:
     show_error(error)
     st.stop()
 if state.submitted:
@@ -31,7 +31,7 @@ answered = total - len(state.unanswered)
 def save(position: int, value) -> None:
     try:
         attempts.save_answer(engine, token, position, value)
-    except DeliveryError as error:
+    except QbankError as error:
         st.session_state["exam_error"] = error
 
 
@@ -55,14 +55,14 @@ def on_multiple(position: int, labels: list[str]) -> None:
 def on_flag(position: int, key: str) -> None:
     try:
         attempts.set_flag(engine, token, position, bool(st.session_state[key]))
-    except DeliveryError as error:
+    except QbankError as error:
         st.session_state["exam_error"] = error
 
 
 def go_to(position: int) -> None:
     try:
         attempts.set_position(engine, token, position)
-    except DeliveryError as error:
+    except QbankError as error:
         st.session_state["exam_error"] = error
     st.session_state.pop("confirm_submit", None)
 
@@ -153,7 +153,7 @@ if st.session_state.get("confirm_submit"):
         st.session_state.pop("confirm_submit", None)
         try:
             attempts.submit(engine, token)
-        except DeliveryError as error:
+        except QbankError as error:
             if error.code != "attempt-submitted":
                 show_error(error)
                 st.stop()

@@ -5,8 +5,8 @@ import secrets
 import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, load_default_blueprint, show_error
-from questionbank.delivery import attempts
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.delivery import attempts, practice, results
+from questionbank.errors import QbankError
 
 st.title("會展職能題庫 · 線上測驗")
 params = st.query_params
@@ -36,7 +36,7 @@ if mode == "official":
     if st.button("開始正式考試", key="start_official", type="primary"):
         try:
             go(attempts.start_official(get_engine(), code, candidate))
-        except DeliveryError as error:
+        except QbankError as error:
             show_error(error)
     st.stop()
 
@@ -51,7 +51,7 @@ if mode == "duties":
     duties = st.multiselect("練習的職責", list(duty_names), format_func=duty_names.get, key="duties")
     length = st.number_input("題數", min_value=len(duties) or 1, max_value=60, value=max(10, len(duties)), key="length")
 elif mode == "weakest":
-    history = [a for a in attempts.attempts_of(get_engine(), me) if a["detail"] and a["form_id"].startswith(f"practice-{standard_id}-")]
+    history = [a for a in results.attempts_of(get_engine(), me) if a["detail"] and a["form_id"].startswith(f"practice-{standard_id}-")]
     if not history:
         st.info("還沒有這個職能基準的作答紀錄；請先完成一次模擬測驗。")
         st.stop()
@@ -67,8 +67,8 @@ if st.button("開始練習", key="start_practice", type="primary", disabled=mode
     _, loaded = get_bank()
     items = [item for _, item in loaded.items]
     try:
-        token = attempts.start_practice_from_blueprint(get_engine(), blueprint, standard, items, me, duties=duties, length=int(length) if length else None)
-    except DeliveryError as error:
+        token = practice.start_practice_from_blueprint(get_engine(), blueprint, standard, items, me, duties=duties, length=int(length) if length else None)
+    except QbankError as error:
         show_error(error)
     else:
         go(token)

@@ -4,7 +4,7 @@ import streamlit as st
 
 from exam_app.common import get_engine, show_error
 from questionbank.delivery import accounts
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.errors import QbankError
 
 st.title("考官登入")
 if st.session_state.get("examiner"):
@@ -20,7 +20,7 @@ with st.form("login"):
 if submitted:
     try:
         ok = accounts.login(get_engine(), name, password)
-    except DeliveryError as error:
+    except QbankError as error:
         show_error(error)
     else:
         if ok:

@@ -6,8 +6,9 @@ import streamlit as st
 
 from exam_app.common import get_bank, get_engine, show_error
 from questionbank import reports
-from questionbank.delivery import attempts
-from questionbank.delivery.publishing import DeliveryError, load_form
+from questionbank.delivery import attempts, results
+from questionbank.delivery.publishing import load_form
+from questionbank.errors import QbankError
 
 BANDS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
 token = st.query_params.get("token", "")
@@ -21,9 +22,9 @@ try:
         st.info("這次作答尚未交卷。")
         st.page_link("views/exam.py", label="回到作答", query_params={"token": token})
         st.stop()
-    result = attempts.result(engine, token)
+    result = results.result(engine, token)
     form, snapshots = load_form(engine, state.form_id)
-except DeliveryError as error:
+except QbankError as error:
     show_error(error)
     st.stop()
 
@@ -41,7 +42,7 @@ cols[2].metric("結果", "通過" if result["passed"] else "未通過", delta=f"
 def report_pdf(token: str) -> bytes:
     # a submitted attempt never changes, so its report is cached by token
     _, loaded = get_bank()
-    return reports.candidate_report(reports.candidate_report_data(get_engine(), token, loaded.standards))
+    return reports.candidate_report(results.candidate_report_data(get_engine(), token, loaded.standards))
 
 
 st.download_button(
@@ -77,7 +78,7 @@ st.caption("各職責題數較少，職責分數的精確度低於總分；「�
 
 if state.mode == "practice":
     st.subheader("題目檢討")
-    for entry in attempts.review(engine, token):
+    for entry in results.review(engine, token):
         mark = "✓" if entry["earned"] == entry["points"] else ("△" if entry["earned"] > 0 else "✗")
         with st.expander(f"{mark} 第 {entry['position'] + 1} 題（{entry['task']} {entry['task_name']}）"):
             st.markdown(entry["stem"])

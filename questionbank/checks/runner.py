@@ -230,3 +230,8 @@ def validate_bank(
 
     counts = {k: len(v) for k, v in by_kind.items()}
     return ValidationResult(problems=tuple(sorted(set(problems))), files=counts), bank
+
+
+def load_bank(standards_dir: str | os.PathLike[str] = "standards", items_dir: str | os.PathLike[str] = "items") -> tuple[ValidationResult, Bank]:
+    """The bank as commands and pages use it: every standard, and the items that passed their checks."""
+    return validate_bank([items_dir], standards_dir=standards_dir, items_dir=items_dir)

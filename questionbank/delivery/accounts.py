@@ -9,7 +9,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import Engine, func, insert, select, update
 
 from questionbank.delivery import database as db
-from questionbank.delivery.publishing import DeliveryError
+from questionbank.errors import AccessDenied, RequestInvalid
 
 MIN_PASSWORD = 10
 _hasher = PasswordHasher()
@@ -21,12 +21,12 @@ _DUMMY_HASH = _hasher.hash("not-a-real-password-" + str(MIN_PASSWORD))
 def add_examiner(engine: Engine, name: str, password: str, now: float | None = None) -> int:
     name = (name or "").strip()
     if not name or len(name) > 100:
-        raise DeliveryError("examiner-invalid", "the examiner name must be 1 to 100 characters", "name")
+        raise RequestInvalid("examiner-invalid", "the examiner name must be 1 to 100 characters", "name")
     if len(password or "") < MIN_PASSWORD:
-        raise DeliveryError("examiner-invalid", f"the password must have at least {MIN_PASSWORD} characters", "password")
+        raise RequestInvalid("examiner-invalid", f"the password must have at least {MIN_PASSWORD} characters", "password")
     with db.writing(engine) as conn:
         if conn.execute(select(db.examiners.c.id).where(db.examiners.c.name == name)).first():
-            raise DeliveryError("examiner-exists", f"an examiner named '{name}' exists already; choose another name", "name")
+            raise RequestInvalid("examiner-exists", f"an examiner named '{name}' exists already; choose another name", "name")
         result = conn.execute(insert(db.examiners).values(name=name, password_hash=_hasher.hash(password), created_at=time.time() if now is None else now))
         return result.inserted_primary_key[0]
 
@@ -66,7 +66,7 @@ def login(engine: Engine, name: str, password: str, now: float | None = None) ->
             .where(db.login_attempts.c.name == name, db.login_attempts.c.success.is_(False), db.login_attempts.c.at > now - WINDOW_SECONDS)
         ).scalar()
     if failures >= MAX_FAILURES:
-        raise DeliveryError("login-rate-limited", f"too many failed logins for '{name}'; wait {WINDOW_SECONDS // 60} minutes", "name")
+        raise AccessDenied("login-rate-limited", f"too many failed logins for '{name}'; wait {WINDOW_SECONDS // 60} minutes", "name")
     ok = verify_examiner(engine, name, password)
     with db.writing(engine) as conn:
         conn.execute(insert(db.login_attempts).values(name=name, at=now, success=ok))

@@ -139,6 +139,25 @@ def database_url(environ: dict[str, str] | None = None) -> str:
     return environ.get(ENV_VAR) or DEFAULT_URL
 
 
+def open_database(url: str | None = None) -> Engine:
+    """:func:`connect`, or :class:`QbankError` ``database-unavailable`` naming the database
+    (password hidden) and the reason's first line, never SQL or a traceback."""
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from questionbank.errors import QbankError
+
+    url = url or database_url()
+    try:
+        return connect(url)
+    except (SQLAlchemyError, OSError) as exc:
+        shown = make_url(url).render_as_string(hide_password=True) if "://" in url else url
+        reason = str(getattr(exc, "orig", None) or exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise QbankError(
+            "database-unavailable", f"cannot use the database at {shown} ({reason}); check QBANK_DATABASE_URL or that ./var/ is writable", "database"
+        ) from None
+
+
 def connect(url: str | None = None, migrate: bool = True) -> Engine:
     """An engine for ``url`` (default :func:`database_url`), migrated to the newest schema."""
     url = url or database_url()

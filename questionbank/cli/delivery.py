@@ -1,0 +1,90 @@
+"""``qbank publish``, ``user``, ``db`` and ``serve``: the database and the exam app."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from questionbank.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, bank_of, usage_error
+
+
+def publish(args: argparse.Namespace) -> int:
+    from questionbank.delivery.database import open_database
+    from questionbank.delivery.publishing import issue_access_codes, prepare_form
+    from questionbank.delivery.publishing import publish as freeze
+
+    if args.codes < 0 or (args.codes and args.practice):
+        return usage_error("--codes must be 0 or more, and practice forms take no access codes")
+    prepared = prepare_form(args.form, bank_of(args)[1])
+    form, standard = prepared.form, prepared.standard
+    engine = open_database()
+    form_id = freeze(
+        engine,
+        form["form_id"],
+        prepared.snapshots,
+        prepared.rules,
+        kind="practice" if args.practice else "official",
+        standard=standard,
+        title=args.title or f"{standard.name} {form['form_id']}",
+        time_limit_minutes=form.get("time_limit_minutes"),
+        source=form,
+    )
+    codes = issue_access_codes(engine, form_id, [None] * args.codes) if args.codes else []
+    print(f"published {'practice' if args.practice else 'official'} form {form_id} ({len(prepared.snapshots)} items)")
+    for code in codes:
+        print(code)
+    return EXIT_OK
+
+
+def user(args: argparse.Namespace) -> int:
+    import getpass
+
+    from questionbank.delivery.accounts import add_examiner
+    from questionbank.delivery.database import open_database
+
+    if args.password_stdin:
+        password = sys.stdin.readline().rstrip("\r\n")
+    else:
+        if not sys.stdin.isatty():
+            print("qbank: error: no terminal to ask for the password; use --password-stdin", file=sys.stderr)
+            return EXIT_USAGE
+        password = getpass.getpass("Password: ")
+        if getpass.getpass("Repeat password: ") != password:
+            print("qbank: error: the passwords differ; nothing was created", file=sys.stderr)
+            return EXIT_PROBLEMS
+    add_examiner(open_database(), args.name, password)
+    print(f"examiner '{args.name.strip()}' created")
+    return EXIT_OK
+
+
+def serve(args: argparse.Namespace) -> int:
+    import subprocess
+
+    import exam_app
+    from questionbank.delivery.database import open_database
+
+    open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
+    app = Path(exam_app.__file__).parent / "app.py"
+    command = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        f"--server.port={args.port}",
+        f"--server.address={args.address}",
+        "--server.headless=true",
+        "--browser.gatherUsageStats=false",
+        "--client.toolbarMode=viewer",
+        "--client.showErrorDetails=none",
+    ]
+    print(f"qbank: serving the exam app on http://{args.address}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
+    return subprocess.call(command)
+
+
+def db(args: argparse.Namespace) -> int:
+    from questionbank.delivery.database import current_revision, open_database
+
+    print(f"database at revision {current_revision(open_database())}")
+    return EXIT_OK

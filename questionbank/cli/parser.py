@@ -1,0 +1,100 @@
+"""The ``qbank`` argument parser: every command, option and help text in one place."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from questionbank.cli.output import EXIT_USAGE
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"qbank: error: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def _bank_options(parser: argparse.ArgumentParser) -> None:
+    """Where the bank is: every command that reads standards and items takes the same two options."""
+    parser.add_argument("--standards", default="standards", metavar="DIR", help="standards folder (default: standards/)")
+    parser.add_argument("--items", default="items", metavar="DIR", help="items folder (default: items/)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="qbank", description="Question bank for Taiwan's MICE competency standards (會議、展覽、活動).")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+
+    validate = sub.add_parser("validate", help="check standards, items and blueprints; report every problem with file, line and column")
+    validate.add_argument("paths", nargs="*", metavar="PATH", help="files or folders (default: standards/, items/, blueprints/)")
+    validate.add_argument("--format", choices=("text", "json"), default="text")
+    validate.add_argument("--strict", action="store_true", help="exit 2 when there are warnings (errors exit 1)")
+    validate.add_argument("--standards", default="standards", metavar="DIR", help="standards to check items against (default: standards/)")
+    validate.add_argument("--kind", choices=("standard", "item", "blueprint"), help="treat every file as this kind instead of guessing from its folder")
+
+    cov = sub.add_parser("coverage", help="active items per duty and task, tasks with no item, K/S codes never assessed")
+    cov.add_argument("--standard", metavar="ID", help="one standard (default: all)")
+    cov.add_argument("--format", choices=("text", "json"), default="text")
+    _bank_options(cov)
+
+    asm = sub.add_parser("assemble", help="build exam forms that meet a blueprint, or explain exactly why they cannot")
+    asm.add_argument("blueprint", metavar="BLUEPRINT")
+    asm.add_argument("--forms", type=int, metavar="N", help="number of parallel forms (default: the blueprint's)")
+    asm.add_argument("--seed", type=int, default=0, metavar="S")
+    asm.add_argument("-o", "--output", default="forms", metavar="DIR", help="folder for the form JSON files (default: forms/)")
+    asm.add_argument("--format", choices=("text", "json"), default="text")
+    asm.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS")
+    asm.add_argument(
+        "--gap", type=float, default=0.001, metavar="REL", help="relative MIP gap at which the solver may stop and call the form optimal (default 0.001)"
+    )
+    _bank_options(asm)
+
+    form = sub.add_parser("form", help="work with assembled forms")
+    form_sub = form.add_subparsers(dest="form_command", metavar="ACTION", parser_class=_Parser, required=True)
+    fcheck = form_sub.add_parser("check", help="re-verify a form against its blueprint and the current bank")
+    fcheck.add_argument("form", metavar="FORM")
+    fcheck.add_argument("--format", choices=("text", "json"), default="text")
+    _bank_options(fcheck)
+
+    score = sub.add_parser("score", help="score responses gathered elsewhere (CSV: candidate_id,item_id,answer) by duty, task and K/S code")
+    score.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
+    score.add_argument("responses", metavar="RESPONSES.csv")
+    score.add_argument("--format", choices=("csv", "json"), default="json")
+    score.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
+    _bank_options(score)
+
+    publish = sub.add_parser("publish", help="freeze an assembled form in the database (immutable) and issue access codes")
+    publish.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
+    publish.add_argument("--practice", action="store_true", help="publish as a practice form (no access codes; keys shown after submission)")
+    publish.add_argument("--codes", type=int, default=0, metavar="N", help="issue N single-use access codes")
+    publish.add_argument("--title", default="", help="title shown to candidates (default: the blueprint's)")
+    _bank_options(publish)
+
+    report = sub.add_parser("report", help="PDF score reports: one submitted attempt, or every candidate of a responses CSV (on all cores)")
+    source = report.add_mutually_exclusive_group(required=True)
+    source.add_argument("--attempt", metavar="TOKEN", help="a submitted attempt in the database (QBANK_DATABASE_URL)")
+    source.add_argument("--form", metavar="FORM.json", help="a form JSON written by qbank assemble; needs --responses")
+    report.add_argument("--responses", metavar="CSV", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
+    report.add_argument("-o", "--output", required=True, metavar="FILE|DIR", help="the PDF (--attempt), or a folder for one PDF per candidate (--form)")
+    report.add_argument(
+        "--font",
+        metavar="TTF",
+        help="a TrueType font with Traditional Chinese: PATH, or PATH#N for subfont N of a .ttc (default: $QBANK_REPORT_FONT, then system fonts)",
+    )
+    report.add_argument("--workers", type=int, metavar="N", help="processes for --form (default: all cores)")
+    _bank_options(report)
+
+    user = sub.add_parser("user", help="examiner accounts")
+    user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser, required=True)
+    uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
+    uadd.add_argument("name", metavar="NAME")
+    uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
+
+    serve = sub.add_parser("serve", help="start the exam app (Streamlit) on the configured database and the bank in the current folder")
+    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--address", default="localhost", help="interface to listen on (default: localhost; 0.0.0.0 for all)")
+
+    dbp = sub.add_parser("db", help="the database (QBANK_DATABASE_URL, default SQLite under ./var/)")
+    db_sub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
+    db_sub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
+    return parser

@@ -1,0 +1,71 @@
+"""Practice: forms assembled on the fly from a standard's blueprint (all duties, chosen ones, or the weakest)."""
+
+import dataclasses
+import secrets
+
+from sqlalchemy import Engine
+
+from questionbank.assembly import assemble
+from questionbank.blueprint import Blueprint, Range, largest_remainder
+from questionbank.delivery.attempts import _check_candidate, start_practice
+from questionbank.delivery.publishing import publish
+from questionbank.errors import AccessDenied, BlueprintInfeasible
+from questionbank.items import Item
+from questionbank.scoring import Rules
+from questionbank.snapshots import snapshot
+from questionbank.standards import Standard, natural_order
+
+
+def practice_blueprint(blueprint: Blueprint, duties: list[str] | None = None, length: int | None = None) -> Blueprint:
+    """The blueprint for a practice form: the default one, or only ``duties`` (counts kept in
+    the default's proportions, scaled to ``length``), one form, no cross-form rules."""
+    if not duties:
+        return dataclasses.replace(blueprint, forms=1, max_overlap=None, max_exposure=1.0)
+    unknown = [d for d in duties if d not in blueprint.duty_ranges]
+    if unknown:
+        raise AccessDenied("practice-not-allowed", f"duty {', '.join(unknown)} is not in this blueprint (duties: {', '.join(blueprint.duty_ranges)})", "duties")
+    base = {d: blueprint.duty_ranges[d].min for d in duties}
+    total = length or sum(base.values())
+    counts = largest_remainder({d: 100.0 * n / sum(base.values()) for d, n in base.items()}, total)
+    return dataclasses.replace(
+        blueprint,
+        length=sum(max(1, c) for c in counts.values()),
+        duty_ranges={d: Range(max(1, c), max(1, c)) for d, c in counts.items()},
+        excluded={**blueprint.excluded, **{d: "練習未選此職責" for d in blueprint.duty_ranges if d not in duties}},
+        task_minimum=0,
+        levels={},
+        types={},
+        difficulty_mean=(None, None),
+        forms=1,
+        max_overlap=None,
+        max_exposure=1.0,
+    )
+
+
+def start_practice_from_blueprint(
+    engine: Engine,
+    blueprint: Blueprint,
+    standard: Standard,
+    items: list[Item],
+    candidate_id: str,
+    duties: list[str] | None = None,
+    length: int | None = None,
+    seed: int | None = None,
+    now: float | None = None,
+) -> str:
+    """Assemble a practice form on the fly (all duties, or the chosen ones), publish it, start it."""
+    candidate_id = _check_candidate(candidate_id)
+    plan = practice_blueprint(blueprint, duties, length)
+    seed = secrets.randbelow(2**31) if seed is None else seed
+    result = assemble(plan, standard, items, seed=seed, time_limit=20.0)
+    if not result.ok:
+        raise BlueprintInfeasible(result.problems)
+    by_id = {item.id: item for item in items}
+    chosen = sorted((by_id[i] for i in result.forms[0]), key=lambda i: (natural_order(i.task), i.id))
+    snapshots = [snapshot(i, standard) for i in chosen]
+    form_id = f"practice-{standard.id}-{secrets.token_hex(6)}"
+    title = f"{standard.name} 練習" + (f"（{'、'.join(duties)}）" if duties else "")
+    rules = Rules(blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent))
+    minutes = None if blueprint.time_limit_minutes is None else max(1, round(blueprint.time_limit_minutes * plan.length / blueprint.length))
+    publish(engine, form_id, snapshots, rules, kind="practice", standard=standard, title=title, time_limit_minutes=minutes, now=now)
+    return start_practice(engine, form_id, candidate_id, now=now)

@@ -1,0 +1,148 @@
+"""Read models of attempts: a candidate's result, the practice review, history, a form's response
+matrix, and the typed inputs of the PDF reports (the reports package never opens a database)."""
+
+import json
+from typing import Any
+
+import numpy as np
+from sqlalchemy import Engine, select
+
+from questionbank.delivery import database as db
+from questionbank.delivery.attempts import _attempt_row, _response_matrix
+from questionbank.delivery.publishing import load_form
+from questionbank.errors import AccessDenied
+from questionbank.reports.data import candidate_data, cohort_report_data, date_text, published_header
+from questionbank.scoring import AnswerKey, score
+from questionbank.snapshots import answer_key
+from questionbank.standards import Standard
+
+
+def result(engine: Engine, token: str) -> dict[str, Any]:
+    """The stored score of a submitted attempt (per duty, task and K/S code)."""
+    with engine.connect() as conn:
+        row = _attempt_row(conn, token)
+        stored = conn.execute(select(db.scores.c.detail).where(db.scores.c.attempt_id == row["id"])).scalar()
+    if row["submitted_at"] is None or stored is None:
+        raise AccessDenied("review-not-available", "the attempt has not been submitted yet", "token")
+    return json.loads(stored)
+
+
+def review(engine: Engine, token: str) -> list[dict[str, Any]]:
+    """Per question: the candidate's answer, the key, points earned, rationale and indicators.
+
+    Options are given in their original order and labels, which the rationale refers to (the
+    exam screen showed them shuffled). Only for submitted practice attempts: official keys
+    never leave the server.
+    """
+    with engine.connect() as conn:
+        row = _attempt_row(conn, token)
+        if row["mode"] != "practice" or row["submitted_at"] is None:
+            raise AccessDenied("review-not-available", "keys and rationales are shown only after a practice attempt is submitted", "token")
+        form, snapshots = load_form(conn, row["form_id"])
+        key = answer_key(snapshots, form["rules"])
+        saved = {
+            r.position: r.answer for r in conn.execute(select(db.responses.c.position, db.responses.c.answer).where(db.responses.c.attempt_id == row["id"]))
+        }
+        earned = score(key, _response_matrix(conn, [row["id"]], key)).earned[0]
+    out = []
+    for position, (snap, points) in enumerate(zip(snapshots, earned, strict=True)):
+        out.append(
+            {
+                "position": position,
+                "item_id": snap["id"],
+                "type": snap["type"],
+                "stem": snap["stem"],
+                "options": [tuple(o) for o in snap["options"]],
+                "answer": tuple(saved.get(position, "")),
+                "key": tuple(snap["keys"]),
+                "earned": float(points),
+                "points": float(snap["points"]),
+                "rationale": snap["rationale"],
+                "task": snap["task"],
+                "task_name": snap.get("task_name", ""),
+                "duty": snap["duty"],
+                "duty_name": snap.get("duty_name", ""),
+                "indicators": snap.get("indicators", []),
+            }
+        )
+    return out
+
+
+def attempts_of(engine: Engine, candidate_id: str) -> list[dict[str, Any]]:
+    """A candidate's attempts, newest first, with scores where submitted."""
+    query = (
+        select(
+            db.attempts.c.id,
+            db.attempts.c.token,
+            db.attempts.c.form_id,
+            db.attempts.c.mode,
+            db.attempts.c.started_at,
+            db.attempts.c.submitted_at,
+            db.scores.c.detail,
+        )
+        .select_from(db.attempts.outerjoin(db.scores, db.scores.c.attempt_id == db.attempts.c.id))
+        .where(db.attempts.c.candidate_id == candidate_id)
+        .order_by(db.attempts.c.started_at.desc(), db.attempts.c.id.desc())
+    )
+    with engine.connect() as conn:
+        rows = [dict(r) for r in conn.execute(query).mappings()]
+    for r in rows:
+        r["detail"] = json.loads(r["detail"]) if r["detail"] else None
+    return rows
+
+
+def form_responses(engine: Engine, form_id: str) -> tuple[list[str], np.ndarray, AnswerKey]:
+    """Candidate ids and the response matrix of every submitted attempt on a form (for cohort scoring)."""
+    form, snapshots = load_form(engine, form_id)
+    key = answer_key(snapshots, form["rules"])
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(db.attempts.c.id, db.attempts.c.candidate_id)
+            .where(db.attempts.c.form_id == form_id, db.attempts.c.submitted_at.is_not(None))
+            .order_by(db.attempts.c.id)
+        ).all()
+        matrix = _response_matrix(conn, [r.id for r in rows], key) if rows else np.zeros((0, len(key.items)), dtype=np.uint32)
+    return [r.candidate_id for r in rows], matrix, key
+
+
+def submitted_responses(engine: Engine, token: str) -> tuple[dict[str, Any], np.ndarray]:
+    """A submitted attempt's row and its 1 x I response matrix (for reports); refuses an open attempt."""
+    with engine.connect() as conn:
+        row = _attempt_row(conn, token)
+        if row["submitted_at"] is None:
+            raise AccessDenied("review-not-available", "a report exists only for a submitted attempt", "token")
+        form, snapshots = load_form(conn, row["form_id"])
+        return row, _response_matrix(conn, [row["id"]], answer_key(snapshots, form["rules"]))
+
+
+def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard] | None = None) -> dict[str, Any]:
+    """Everything a candidate's report shows, for a submitted attempt (practice or official).
+
+    ``standards`` (by id) supplies the standard's name, version and the names of K codes; without
+    it the report shows codes only. Raises QbankError ``attempt-unknown`` for an unknown token
+    and ``review-not-available`` before submission.
+    """
+    row, matrix = submitted_responses(engine, token)
+    form, snapshots = load_form(engine, row["form_id"])
+    scores = score(answer_key(snapshots, form["rules"]), matrix)
+    standard = (standards or {}).get(form["standard_id"])
+    header = published_header(form, snapshots, standard)
+    return candidate_data(
+        header,
+        snapshots,
+        scores,
+        0,
+        row["candidate_id"],
+        date=date_text(row["submitted_at"]),
+        date_kind="submitted",
+        mode=row["mode"],
+        standard=standard,
+    )
+
+
+def published_cohort_report_data(engine: Any, form_id: str, standards: dict[str, Standard] | None = None, now: float | None = None) -> dict[str, Any]:
+    """:func:`cohort_report_data` for a published form: every submitted attempt on it."""
+    form, snapshots = load_form(engine, form_id)
+    _, matrix, _ = form_responses(engine, form_id)
+    standard = (standards or {}).get(form["standard_id"])
+    return cohort_report_data(published_header(form, snapshots, standard), snapshots, form["rules"], matrix, now=now)

@@ -1,0 +1,25 @@
+"""Scores as CSV for spreadsheets: one row per candidate, totals and per-duty columns."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import Any
+
+from questionbank.interchange.spreadsheet import safe_cell
+
+SCORE_PARTS = ("raw", "max", "percent", "band")
+
+
+def scores_csv(results: list[dict[str, Any]], duties: list[str]) -> str:
+    """``results`` as from :meth:`Scores.candidate` plus ``candidate_id``; every text cell is
+    neutralised against spreadsheet formula injection (see :func:`safe_cell`)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["candidate_id", "raw", "max", "percent", "passed", *[f"{d}_{k}" for d in duties for k in SCORE_PARTS]])
+    for r in results:
+        writer.writerow(
+            [safe_cell(r["candidate_id"]), r["raw"], r["max"], r["percent"], "true" if r["passed"] else "false"]
+            + [r["duties"][d][k] for d in duties for k in SCORE_PARTS]
+        )
+    return out.getvalue()
