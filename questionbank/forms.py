@@ -214,3 +214,25 @@ def check_parallel(forms: list[list[str]], blueprint: Blueprint) -> list[str]:
     if over:
         messages.append(f"{len(over)} items appear in more than {blueprint.max_uses} forms")
     return messages
+
+
+@dataclass(frozen=True)
+class FormSummary:
+    """What an examiner checks before publishing: counts by duty × level and by type, mean difficulty."""
+
+    duty_levels: dict[str, dict[str, int]]
+    types: dict[str, int]
+    mean_difficulty: float | None
+
+
+def form_summary(document: dict[str, Any], standard: Standard, items: list[Item]) -> FormSummary:
+    """Summarise a form document (as from :func:`form_documents`) against the bank's items."""
+    by_id = {item.id: item for item in items}
+    chosen = [by_id[e["id"]] for s in document.get("sections", []) for e in s.get("items", []) if e.get("id") in by_id]
+    cells: dict[str, dict[str, int]] = {}
+    for item in chosen:
+        row = cells.setdefault(standard.duty_code(item.task), {})
+        row[item.cognitive_level or ""] = row.get(item.cognitive_level or "", 0) + 1
+    types = dict(Counter(item.type for item in chosen))
+    mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen) if chosen else None
+    return FormSummary(dict(sorted(cells.items(), key=lambda kv: natural_order(kv[0]))), types, mean)

@@ -21,6 +21,8 @@ TRUE_FALSE_LABELS = ("T", "F")
 DEFAULT_CUT_PERCENT = 70.0
 MULTIPLE_SCORING = ("all-or-nothing", "partial")
 BANDS = ("below", "near", "above")
+# What a person reads for each band (app, PDF): the one place these words are defined.
+BAND_TITLES = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
 
 
 @dataclass(frozen=True)
@@ -240,3 +242,8 @@ def item_credit(item: ScoredItem, chosen: tuple[str, ...], rules: Rules) -> floa
         n = len(item.labels)
         return item.points * max(0.0, (n - 2 * wrong) / n)
     return item.points if wrong == 0 else 0.0
+
+
+def cut_percent(rules: Rules, maximum: float) -> float:
+    """The cut as a percentage of ``maximum`` (a raw cut converted), for display beside a percent score."""
+    return round(100.0 * cut_fraction(rules, maximum), 2)

@@ -1,7 +1,6 @@
 """Examiners: edit a blueprint with a live feasibility check, assemble and preview forms, publish, issue access codes."""
 
 import json
-from collections import Counter
 from pathlib import Path
 
 import pandas as pd
@@ -9,11 +8,10 @@ import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
 from questionbank.assembly import assemble, shortfalls
-from questionbank.blueprint import DIFFICULTY_VALUE
 from questionbank.checks.runner import load_blueprint, parse_blueprint
 from questionbank.delivery import publishing
 from questionbank.errors import QbankError
-from questionbank.forms import form_documents
+from questionbank.forms import form_documents, form_summary
 from questionbank.scoring import Rules
 
 examiner = require_examiner()
@@ -64,16 +62,13 @@ by_id = {item.id: item for item in items}
 for document in st.session_state.get("assembled", []):
     if document["standard"]["id"] != standard_id:
         continue
-    ids = [e["id"] for s in document["sections"] for e in s["items"]]
-    chosen = [by_id[i] for i in ids]
-    with st.expander(f"試卷 {document['form_id']}（{len(ids)} 題，求解 {document['solver']['status']}）", expanded=True):
-        matrix = pd.crosstab(
-            pd.Series([standard.duty_code(i.task) for i in chosen], name="職責"), pd.Series([i.cognitive_level for i in chosen], name="認知層次")
+    summary = form_summary(document, standard, items)
+    with st.expander(f"試卷 {document['form_id']}（{document['length']} 題，求解 {document['solver']['status']}）", expanded=True):
+        st.dataframe(pd.DataFrame(summary.duty_levels).T.fillna(0).astype(int), width="stretch")
+        kinds = summary.types
+        st.write(
+            f"題型：單選 {kinds.get('single', 0)}、複選 {kinds.get('multiple', 0)}、是非 {kinds.get('true_false', 0)}；平均難度 {summary.mean_difficulty or 0:.2f}（1 易 – 3 難）"
         )
-        st.dataframe(matrix, width="stretch")
-        kinds = Counter(i.type for i in chosen)
-        mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen)
-        st.write(f"題型：單選 {kinds['single']}、複選 {kinds['multiple']}、是非 {kinds['true_false']}；平均難度 {mean:.2f}（1 易 – 3 難）")
         if st.button("發布為正式試卷（發布後不可修改）", key=f"publish-{document['form_id']}"):
             snapshots, problems = publishing.form_snapshots(document, document["blueprint"]["path"], items, standard)
             try:

@@ -22,7 +22,7 @@ if params.get("me") != me:
 
 standard = choose_standard("standard")
 standard_id = standard.id
-modes = {"default": "模擬測驗（預設藍圖）", "duties": "指定職責練習", "weakest": "弱項加強練習（依上次作答）", "official": "正式考試"}
+modes = {"default": "模擬測驗（預設藍圖）", "duties": "指定職責練習", "weakest": "弱項加強練習（依歷次作答）", "official": "正式考試"}
 mode = st.radio("模式", list(modes), format_func=modes.get, key="mode")
 
 
@@ -51,14 +51,12 @@ if mode == "duties":
     duties = st.multiselect("練習的職責", list(duty_names), format_func=duty_names.get, key="duties")
     length = st.number_input("題數", min_value=len(duties) or 1, max_value=60, value=max(10, len(duties)), key="length")
 elif mode == "weakest":
-    history = [a for a in results.attempts_of(get_engine(), me) if a["detail"] and a["form_id"].startswith(f"practice-{standard_id}-")]
-    if not history:
+    weakest = practice.weakest_duties(results.attempts_of(get_engine(), me), standard_id, list(duty_names))
+    if not weakest:
         st.info("還沒有這個職能基準的作答紀錄；請先完成一次模擬測驗。")
         st.stop()
-    last = history[0]["detail"]["duties"]
-    ranked = sorted(last, key=lambda d: last[d]["percent"])
-    duties = [d for d in ranked if d in duty_names][:2]
-    st.write("上次作答最弱的職責：" + "、".join(f"{duty_names[d]}（{last[d]['percent']:.0f}%）" for d in duties))
+    duties = [d for d, _ in weakest]
+    st.write("依歷次作答（近期較重）最弱的職責：" + "、".join(f"{duty_names[d]}（{p:.0f}%）" for d, p in weakest))
     length = 10
 else:
     st.caption(f"共 {blueprint.length} 題，限時 {blueprint.time_limit_minutes} 分鐘，{blueprint.cut_percent:g} 分及格。")

@@ -9,8 +9,8 @@ from questionbank import reports
 from questionbank.delivery import attempts, results
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import QbankError
+from questionbank.scoring import BAND_TITLES, cut_percent
 
-BANDS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
 token = st.query_params.get("token", "")
 engine = get_engine()
 if not token:
@@ -28,7 +28,7 @@ except QbankError as error:
     show_error(error)
     st.stop()
 
-cut = form["rules"].cut_percent if form["rules"].cut_raw is None else 100.0 * form["rules"].cut_raw / result["max"]
+cut = cut_percent(form["rules"], result["max"])
 st.title("測驗成績")
 who = f"考生：{state.candidate_id}　" if state.mode == "official" else ""
 st.caption(f"{state.title}　{who}試卷：{state.form_id}")
@@ -57,7 +57,7 @@ if state.submitted_by == "deadline":
 
 names = {s["duty"]: s.get("duty_name", "") for s in snapshots}
 rows = [
-    {"職責": f"{duty} {names.get(duty, '')}", "百分比": d["percent"], "得分": d["raw"], "滿分": d["max"], "等級": BANDS[d["band"]]}
+    {"職責": f"{duty} {names.get(duty, '')}", "百分比": d["percent"], "得分": d["raw"], "滿分": d["max"], "等級": BAND_TITLES[d["band"]]}
     for duty, d in result["duties"].items()
 ]
 frame = pd.DataFrame(rows)
@@ -67,7 +67,7 @@ bars = (
     .encode(
         x=alt.X("百分比:Q", scale=alt.Scale(domain=[0, 100])),
         y=alt.Y("職責:N", sort=None),
-        color=alt.Color("等級:N", scale=alt.Scale(domain=list(BANDS.values()), range=["#d62728", "#ff9f0e", "#2ca02c"])),
+        color=alt.Color("等級:N", scale=alt.Scale(domain=list(BAND_TITLES.values()), range=["#d62728", "#ff9f0e", "#2ca02c"])),
         tooltip=["職責", "得分", "滿分", "百分比", "等級"],
     )
 )

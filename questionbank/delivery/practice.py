@@ -1,7 +1,10 @@
 """Practice: forms assembled on the fly from a standard's blueprint (all duties, chosen ones, or the weakest)."""
 
+from __future__ import annotations
+
 import dataclasses
 import secrets
+from typing import Any
 
 from sqlalchemy import Engine
 
@@ -69,3 +72,33 @@ def start_practice_from_blueprint(
     minutes = None if blueprint.time_limit_minutes is None else max(1, round(blueprint.time_limit_minutes * plan.length / blueprint.length))
     publish(engine, form_id, snapshots, rules, kind="practice", standard=standard, title=title, time_limit_minutes=minutes, now=now)
     return start_practice(engine, form_id, candidate_id, now=now)
+
+
+# Each older attempt counts half as much as one three attempts newer: recent practice shows the
+# candidate's present state, but one short duty drill must not erase what a full mock exam showed.
+HALF_LIFE_ATTEMPTS = 3.0
+
+
+def weakest_duties(history: list[dict[str, Any]], standard_id: str, duties: list[str], count: int = 2) -> list[tuple[str, float]]:
+    """The ``count`` duties with the lowest recency-weighted mean percent over the candidate's
+    submitted attempts on ``standard_id`` (``history`` newest first, as from ``results.attempts_of``).
+
+    The k-th newest attempt that includes a duty weighs 0.5 ** (k / HALF_LIFE_ATTEMPTS); duties
+    never attempted are not ranked. Returns (duty, weighted percent) pairs, weakest first.
+    """
+    sums: dict[str, float] = {}
+    weights: dict[str, float] = {}
+    seen: dict[str, int] = {}
+    for attempt in history:
+        if attempt.get("standard_id") != standard_id or not attempt.get("detail"):
+            continue
+        for duty, result in attempt["detail"].get("duties", {}).items():
+            if duty not in duties:
+                continue
+            k = seen.get(duty, 0)
+            weight = 0.5 ** (k / HALF_LIFE_ATTEMPTS)
+            sums[duty] = sums.get(duty, 0.0) + weight * float(result["percent"])
+            weights[duty] = weights.get(duty, 0.0) + weight
+            seen[duty] = k + 1
+    ranked = sorted(((d, sums[d] / weights[d]) for d in sums), key=lambda pair: (pair[1], natural_order(pair[0])))
+    return [(d, round(v, 1)) for d, v in ranked[:count]]

@@ -79,8 +79,10 @@ def attempts_of(engine: Engine, candidate_id: str) -> list[dict[str, Any]]:
             db.attempts.c.started_at,
             db.attempts.c.submitted_at,
             db.scores.c.detail,
+            db.forms.c.standard_id,
+            db.forms.c.title,
         )
-        .select_from(db.attempts.outerjoin(db.scores, db.scores.c.attempt_id == db.attempts.c.id))
+        .select_from(db.attempts.outerjoin(db.scores, db.scores.c.attempt_id == db.attempts.c.id).join(db.forms, db.forms.c.id == db.attempts.c.form_id))
         .where(db.attempts.c.candidate_id == candidate_id)
         .order_by(db.attempts.c.started_at.desc(), db.attempts.c.id.desc())
     )

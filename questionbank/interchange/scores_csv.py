@@ -23,3 +23,11 @@ def scores_csv(results: list[dict[str, Any]], duties: list[str]) -> str:
             + [r["duties"][d][k] for d in duties for k in SCORE_PARTS]
         )
     return out.getvalue()
+
+
+def cohort_csv(candidates: list[str], key: Any, responses: Any) -> str:
+    """A published form's cohort as CSV: :func:`scores_csv` of every candidate's scores."""
+    from questionbank.scoring import score
+
+    scores = score(key, responses)
+    return scores_csv([{"candidate_id": cid, **scores.candidate(n)} for n, cid in enumerate(candidates)], key.duties)

@@ -9,12 +9,12 @@ from typing import Any
 
 import numpy as np
 
-from questionbank.scoring import Rules, Scores, band_margins, cut_fraction, score
+from questionbank.scoring import BAND_TITLES, Rules, Scores, band_margins, cut_fraction, score
 from questionbank.snapshots import answer_key, form_hash
 from questionbank.standards import Standard, natural_order
 from questionbank.stats.cohort import cohort_summary
 
-BAND_LABELS = {"below": "低於及格標準", "near": "接近及格標準", "above": "高於及格標準"}
+BAND_LABELS = BAND_TITLES
 
 
 MODE_LABELS = {"official": "正式測驗", "practice": "練習"}

@@ -1,0 +1,23 @@
+"""Weakest duties come from the whole history, recent attempts weighing more (not the last attempt only)."""
+
+from questionbank.delivery.practice import HALF_LIFE_ATTEMPTS, weakest_duties
+
+
+def _attempt(standard, **percent):
+    return {"standard_id": standard, "detail": {"duties": {d: {"percent": p} for d, p in percent.items()}}}
+
+
+def test_a_drill_of_two_duties_does_not_hide_weaker_ones_from_the_mock_exam():
+    mock = _attempt("S", T1=40.0, T2=45.0, T3=20.0, T4=25.0)
+    drill = _attempt("S", T1=80.0, T2=90.0)  # newest first
+    ranked = weakest_duties([drill, mock], "S", ["T1", "T2", "T3", "T4"])
+    assert [d for d, _ in ranked] == ["T3", "T4"]
+    # T1: the drill (weight 1) and the mock exam (weight 0.5 ** (1 / 3)) both count
+    w = 0.5 ** (1 / HALF_LIFE_ATTEMPTS)
+    assert weakest_duties([drill, mock], "S", ["T1"], count=1) == [("T1", round((80.0 + w * 40.0) / (1 + w), 1))]
+
+
+def test_other_standards_unsubmitted_attempts_and_unknown_duties_are_ignored():
+    history = [_attempt("other", T1=0.0), {"standard_id": "S", "detail": None}, _attempt("S", T1=50.0, T9=0.0)]
+    assert weakest_duties(history, "S", ["T1", "T2"]) == [("T1", 50.0)]
+    assert weakest_duties([], "S", ["T1"]) == []
