@@ -59,13 +59,14 @@ def user(args: argparse.Namespace) -> int:
 
 
 def serve(args: argparse.Namespace) -> int:
+    import importlib.util
     import subprocess
 
-    import exam_app
     from questionbank.delivery.database import open_database
 
     open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
-    app = Path(exam_app.__file__).parent / "app.py"
+    # found, not imported: the library never imports the app
+    app = Path(importlib.util.find_spec("exam_app").origin).parent / "app.py"
     command = [
         sys.executable,
         "-m",
