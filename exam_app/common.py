@@ -10,24 +10,7 @@ import streamlit as st
 
 from questionbank.delivery import database
 from questionbank.errors import QbankError
-
-# Messages shown to users, by problem code (the library's own messages are in English for logs).
-MESSAGES = {
-    "attempt-unknown": "找不到這次作答紀錄，請確認網址是否完整，或回首頁重新開始。",
-    "attempt-submitted": "這次作答已經交卷，答案無法再修改。",
-    "attempt-deadline-passed": "作答時間已到，系統已依截止前儲存的答案自動交卷；剛才的作答未被儲存。",
-    "response-unknown-question": "沒有這一題，請從題號導覽重新選擇。",
-    "response-not-an-option": "這不是本題的選項，請重新選擇。",
-    "access-code-invalid": "准考碼或考生編號不正確，請向監考人員確認。",
-    "access-code-used": "這組准考碼已由其他考生使用，請向監考人員確認。",
-    "practice-not-allowed": "這份試卷不能用於練習。",
-    "review-not-available": "正式考試不提供題目檢討；練習模式交卷後才能檢討。",
-    "form-unknown": "找不到這份試卷。",
-    "form-exists": "這份試卷已經發布過；已發布的試卷不能修改，請重新組卷。",
-    "login-rate-limited": "登入失敗次數過多，請 15 分鐘後再試。",
-    "examiner-invalid": "帳號或密碼格式不符。",
-    "blueprint-duty-short": "題庫中符合條件的題目不足，無法組成試卷。",
-}
+from questionbank.problems import describe_zh
 
 
 @dataclass(frozen=True)
@@ -50,8 +33,18 @@ def engine(url: str):
     return database.connect(url)
 
 
+@st.cache_resource(show_spinner=False)
+def _sweeper(url: str):
+    # one deadline sweep per server process (cache_resource runs this once per url)
+    from questionbank.delivery.sweeper import start_sweeper
+
+    return start_sweeper(engine(url))
+
+
 def get_engine():
-    return engine(database.database_url())
+    url = database.database_url()
+    _sweeper(url)
+    return engine(url)
 
 
 @st.cache_resource(show_spinner="載入題庫…")
@@ -68,7 +61,9 @@ def get_bank():
 
 
 def show_error(error: QbankError) -> None:
-    st.error(MESSAGES.get(error.code, "無法完成這個操作。") + f"（{error.code}）")
+    """Every problem of a refusal, in Chinese from the catalog, with its place and what to do."""
+    for found in error.problems:
+        st.error(f"{describe_zh(found)}（{found.code}）")
 
 
 def current_standards():

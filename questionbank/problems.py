@@ -21,6 +21,8 @@ class CodeInfo:
     title: str
     description: str
     severity: Severity
+    title_zh: str = ""
+    hint_zh: str = ""
 
 
 def _e(title: str, description: str) -> CodeInfo:
@@ -202,3 +204,19 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+def describe_zh(found: Problem) -> str:
+    """What a person reads in the app: the Chinese title, where (file, line, column or field),
+    and what to do, all from the catalog (never the English message or a traceback)."""
+    info = CATALOG.get(found.code)
+    title, hint = (info.title_zh, info.hint_zh) if info else ("無法完成這個操作", "請稍後再試，或通知考官。")
+    where = []
+    if found.file:
+        where.append(found.file.rsplit("/", 1)[-1])
+    if found.line is not None:
+        where.append(f"第 {found.line} 行" + (f"第 {found.column} 欄" if found.column else ""))
+    if found.path and not found.file:
+        where.append(f"欄位 {found.path}")
+    place = f"（{'，'.join(where)}）" if where else ""
+    return f"{title}{place}：{hint}"

@@ -352,3 +352,24 @@ def test_practice_assembled_on_the_fly_for_all_or_chosen_duties(engine, shipped)
     with pytest.raises(QbankError) as err:
         practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T7"], length=50, now=START)
     assert err.value.code == "blueprint-duty-short"
+
+
+def test_an_abandoned_official_attempt_is_submitted_by_the_servers_sweep(engine, shipped):
+    """Nobody opens a page: the sweep thread alone submits the attempt at its deadline."""
+    import time as clock
+
+    from questionbank.delivery.sweeper import start_sweeper
+
+    past = clock.time() - 3600  # the sweep runs on the real clock: this attempt's minute ended an hour ago
+    publish(engine, shipped, kind="official", form_id="swept", minutes=1)
+    (code,) = publishing.issue_access_codes(engine, "swept", ["c-1"], now=past)
+    token = attempts.start_official(engine, code, "c-1", now=past)
+    attempts.save_answer(engine, token, 0, ["A"], now=past + 1)
+    start_sweeper(engine, interval=0.05)
+    waited = 0.0
+    while not attempts.state(engine, token, now=past + 2).submitted and waited < 20:
+        clock.sleep(0.1)
+        waited += 0.1
+    state = attempts.state(engine, token, now=past + 2)
+    assert state.submitted and state.submitted_by == "deadline"
+    assert results.result(engine, token)["max"] > 0

@@ -66,9 +66,7 @@ def test_no_module_imports_a_higher_layer():
 
 
 def test_the_library_never_imports_streamlit_or_the_app():
-    bad = [
-        f"{p.relative_to(ROOT)}:{line} imports {m}" for p in _library_files() for line, m in _imports(p) if m.split(".")[0] in FORBIDDEN_IN_LIBRARY
-    ]
+    bad = [f"{p.relative_to(ROOT)}:{line} imports {m}" for p in _library_files() for line, m in _imports(p) if m.split(".")[0] in FORBIDDEN_IN_LIBRARY]
     assert bad == []
 
 

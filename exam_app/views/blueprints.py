@@ -12,6 +12,7 @@ from questionbank.checks.runner import load_blueprint, parse_blueprint
 from questionbank.delivery import publishing
 from questionbank.errors import QbankError
 from questionbank.forms import form_documents, form_summary
+from questionbank.problems import describe_zh
 from questionbank.scoring import Rules
 
 examiner = require_examiner()
@@ -39,7 +40,7 @@ if mismatch:
     st.error(f"藍圖的 standard 是 {blueprint.standard}，與所選職能基準 {standard_id} 不同。")
 elif errors:
     st.error(f"藍圖有 {len(errors)} 個問題，無法組卷：")
-    st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "代碼": p.code, "說明": p.message} for p in found]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "代碼": p.code, "說明": describe_zh(p)} for p in found]), hide_index=True, width="stretch")
 else:
     st.success(f"可行：題庫足以組成 {blueprint.forms} 份 {blueprint.length} 題的試卷。")
 
@@ -50,7 +51,7 @@ if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or 
     result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)))
     if not result.ok:
         for p in result.problems:
-            st.error(f"{p.code}（第 {p.line} 行）：{p.message}")
+            st.error(f"{describe_zh(p)}（{p.code}）")
     else:
         st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
         st.session_state["assembled_rules"] = Rules(

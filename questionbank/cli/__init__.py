@@ -30,6 +30,7 @@ def _commands() -> dict:
         "publish": delivery.publish,
         "user": delivery.user,
         "db": delivery.db,
+        "attempts": delivery.attempts,
         "serve": delivery.serve,
     }
 

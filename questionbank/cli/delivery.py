@@ -89,3 +89,15 @@ def db(args: argparse.Namespace) -> int:
 
     print(f"database at revision {current_revision(open_database())}")
     return EXIT_OK
+
+
+def attempts(args: argparse.Namespace) -> int:
+    from questionbank.delivery.database import open_database
+    from questionbank.delivery.sweeper import sweep_once
+
+    done = sweep_once(open_database())
+    if done is None:
+        print("another server is sweeping right now; nothing done", file=sys.stderr)
+    else:
+        print(f"{len(done)} attempt(s) past their deadline submitted")
+    return EXIT_OK

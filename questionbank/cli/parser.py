@@ -94,6 +94,10 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=int, default=8501)
     serve.add_argument("--address", default="localhost", help="interface to listen on (default: localhost; 0.0.0.0 for all)")
 
+    att = sub.add_parser("attempts", help="attempts in the database")
+    att_sub = att.add_subparsers(dest="attempts_command", metavar="ACTION", parser_class=_Parser, required=True)
+    att_sub.add_parser("expire", help="submit every attempt past its deadline (the app also does this every 30 s; for cron)")
+
     dbp = sub.add_parser("db", help="the database (QBANK_DATABASE_URL, default SQLite under ./var/)")
     db_sub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
