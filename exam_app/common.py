@@ -81,6 +81,16 @@ def load_default_blueprint(standard_id: str):
     return load_blueprint(path, loaded.standards)
 
 
+def client_id() -> str:
+    """Who is knocking, for login throttling: the browser's address (the first X-Forwarded-For hop
+    only behind a trusted balancer, QBANK_TRUSTED_PROXY=1), else this browser session."""
+    if os.environ.get("QBANK_TRUSTED_PROXY") == "1":
+        forwarded = (st.context.headers.get("X-Forwarded-For") or "").split(",")[0].strip()
+        if forwarded:
+            return forwarded
+    return st.context.ip_address or "local"
+
+
 def require_examiner() -> str:
     """The logged-in examiner's name; stops the page with a login prompt otherwise."""
     name = st.session_state.get("examiner")

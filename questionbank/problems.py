@@ -150,6 +150,7 @@ CATALOG: dict[str, CodeInfo] = {
         "Review or report not available",
         "Keys and rationales are shown only for submitted practice attempts; score reports exist once an attempt is submitted.",
     ),
+    "examiner-unknown": _e("Unknown examiner", "No examiner account has this name."),
     "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
     "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
@@ -207,8 +208,9 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
 
 
 def describe_zh(found: Problem) -> str:
-    """What a person reads in the app: the Chinese title, where (file, line, column or field),
-    and what to do, all from the catalog (never the English message or a traceback)."""
+    """What a person reads in the app: the Chinese title, where (file, line and column), and what
+    to do, all from the catalog (never the English message or a traceback). A refusal without a
+    file (a wrong access code) names no place: the page shows it beside the field concerned."""
     info = CATALOG.get(found.code)
     title, hint = (info.title_zh, info.hint_zh) if info else ("無法完成這個操作", "請稍後再試，或通知考官。")
     where = []
@@ -216,7 +218,5 @@ def describe_zh(found: Problem) -> str:
         where.append(found.file.rsplit("/", 1)[-1])
     if found.line is not None:
         where.append(f"第 {found.line} 行" + (f"第 {found.column} 欄" if found.column else ""))
-    if found.path and not found.file:
-        where.append(f"欄位 {found.path}")
     place = f"（{'，'.join(where)}）" if where else ""
     return f"{title}{place}：{hint}"

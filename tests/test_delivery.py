@@ -56,9 +56,9 @@ def display_key(question, snap):
 
 
 def test_migrations_reach_the_newest_revision(engine):
-    assert database.current_revision(engine) == "0002"
+    assert database.current_revision(engine) == "0003"
     database.upgrade(engine)  # idempotent
-    assert database.current_revision(engine) == "0002"
+    assert database.current_revision(engine) == "0003"
 
 
 def test_practice_attempt_saves_resumes_scores_and_reviews(engine, database_url, shipped):
@@ -304,7 +304,7 @@ def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'var' / 'q.sqlite3'}"
     monkeypatch.setenv("QBANK_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0002" in capsys.readouterr().out
+    assert "revision 0003" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert main(["user", "add", "陳考官", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))
@@ -365,11 +365,14 @@ def test_an_abandoned_official_attempt_is_submitted_by_the_servers_sweep(engine,
     (code,) = publishing.issue_access_codes(engine, "swept", ["c-1"], now=past)
     token = attempts.start_official(engine, code, "c-1", now=past)
     attempts.save_answer(engine, token, 0, ["A"], now=past + 1)
-    start_sweeper(engine, interval=0.05)
+    stop = threading.Event()
+    thread = start_sweeper(engine, interval=0.05, stop=stop)
     waited = 0.0
     while not attempts.state(engine, token, now=past + 2).submitted and waited < 20:
         clock.sleep(0.1)
         waited += 0.1
+    stop.set()
+    thread.join(5)
     state = attempts.state(engine, token, now=past + 2)
     assert state.submitted and state.submitted_by == "deadline"
     assert results.result(engine, token)["max"] > 0

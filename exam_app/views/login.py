@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from exam_app.common import get_engine, show_error
+from exam_app.common import client_id, get_engine, show_error
 from questionbank.delivery import accounts
 from questionbank.errors import QbankError
 
@@ -19,7 +19,7 @@ with st.form("login"):
     submitted = st.form_submit_button("登入", type="primary")
 if submitted:
     try:
-        ok = accounts.login(get_engine(), name, password)
+        ok = accounts.login(get_engine(), name, password, client=client_id())
     except QbankError as error:
         show_error(error)
     else:

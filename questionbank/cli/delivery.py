@@ -37,24 +37,39 @@ def publish(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def user(args: argparse.Namespace) -> int:
+def _new_password(args: argparse.Namespace) -> str | None:
+    """The password from standard input or asked twice on the terminal; None after saying why not."""
     import getpass
 
-    from questionbank.delivery.accounts import add_examiner
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    if not sys.stdin.isatty():
+        print("qbank: error: no terminal to ask for the password; use --password-stdin", file=sys.stderr)
+        return None
+    password = getpass.getpass("Password: ")
+    if getpass.getpass("Repeat password: ") != password:
+        print("qbank: error: the passwords differ; nothing was changed", file=sys.stderr)
+        return None
+    return password
+
+
+def user(args: argparse.Namespace) -> int:
+    from questionbank.delivery import accounts
     from questionbank.delivery.database import open_database
 
-    if args.password_stdin:
-        password = sys.stdin.readline().rstrip("\r\n")
-    else:
-        if not sys.stdin.isatty():
-            print("qbank: error: no terminal to ask for the password; use --password-stdin", file=sys.stderr)
-            return EXIT_USAGE
-        password = getpass.getpass("Password: ")
-        if getpass.getpass("Repeat password: ") != password:
-            print("qbank: error: the passwords differ; nothing was created", file=sys.stderr)
-            return EXIT_PROBLEMS
-    add_examiner(open_database(), args.name, password)
-    print(f"examiner '{args.name.strip()}' created")
+    if args.user_command == "unlock":
+        cleared = accounts.unlock(open_database(), args.name)
+        print(f"examiner '{accounts.normalise_name(args.name)}' unlocked ({cleared} failed login(s) forgotten)")
+        return EXIT_OK
+    password = _new_password(args)
+    if password is None:
+        return EXIT_USAGE if not args.password_stdin and not sys.stdin.isatty() else EXIT_PROBLEMS
+    if args.user_command == "passwd":
+        accounts.set_password(open_database(), args.name, password)
+        print(f"password of examiner '{accounts.normalise_name(args.name)}' changed")
+        return EXIT_OK
+    accounts.add_examiner(open_database(), args.name, password)
+    print(f"examiner '{accounts.normalise_name(args.name)}' created")
     return EXIT_OK
 
 

@@ -89,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
     uadd.add_argument("name", metavar="NAME")
     uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
+    upw = user_sub.add_parser("passwd", help="set a new password for an examiner (clears its failed logins)")
+    upw.add_argument("name", metavar="NAME")
+    upw.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
+    unl = user_sub.add_parser("unlock", help="forget an examiner's failed logins, from every client")
+    unl.add_argument("name", metavar="NAME")
 
     serve = sub.add_parser("serve", help="start the exam app (Streamlit) on the configured database and the bank in the current folder")
     serve.add_argument("--port", type=int, default=8501)

@@ -120,6 +120,7 @@ examiners = Table(
     Column("name", String(100), nullable=False),
     Column("password_hash", Text, nullable=False),
     Column("created_at", Float, nullable=False),
+    Column("name_key", String(100)),  # NFKC + casefold: "Admin" and "admin" are one name (0003)
     UniqueConstraint("name", name="uq_examiners_name"),
 )
 
@@ -130,6 +131,8 @@ login_attempts = Table(
     Column("name", String(100), nullable=False),
     Column("at", Float, nullable=False),
     Column("success", Boolean, nullable=False),
+    Column("client", String(200), nullable=False, default=""),
+    Column("name_key", String(100), nullable=False, default=""),
 )
 
 

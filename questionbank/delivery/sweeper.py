@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import logging
 import threading
-import time
 
 from sqlalchemy import Engine, text
 
@@ -35,18 +34,19 @@ def sweep_once(engine: Engine, now: float | None = None) -> list[int] | None:
     return expire_due(engine, now)
 
 
-def start_sweeper(engine: Engine, interval: float = DEFAULT_INTERVAL_SECONDS) -> threading.Thread:
-    """A daemon thread that sweeps every ``interval`` seconds for the life of the process."""
+def start_sweeper(engine: Engine, interval: float = DEFAULT_INTERVAL_SECONDS, stop: threading.Event | None = None) -> threading.Thread:
+    """A daemon thread that sweeps every ``interval`` seconds for the life of the process (or until ``stop`` is set)."""
+    stop = stop or threading.Event()
 
     def run() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 done = sweep_once(engine)
                 if done:
                     log.info("deadline sweep submitted %d attempt(s)", len(done))
             except Exception:  # a failed round is logged and retried; the server keeps serving
                 log.exception("deadline sweep failed")
-            time.sleep(interval)
+            stop.wait(interval)
 
     thread = threading.Thread(target=run, name="qbank-deadline-sweep", daemon=True)
     thread.start()
