@@ -7,7 +7,6 @@ nothing here raises on bad input.
 
 from __future__ import annotations
 
-import os
 from functools import cached_property
 from typing import Any
 
@@ -96,16 +95,17 @@ class Document:
 
 def read_document(path: str) -> tuple[Document | None, list[Problem]]:
     """Read and parse one YAML file. Returns the document (None if unusable) and all problems found."""
+    from questionbank.files import ReadRefused, read_regular_file
+
     try:
-        size = os.path.getsize(path)
-        if size > MAX_FILE_BYTES:
-            return None, [problem("file-too-large", path, 1, 1, f"the file is {size:,} bytes; bank files are at most {MAX_FILE_BYTES:,} bytes")]
-        with open(path, "rb") as handle:
-            raw = handle.read()
-    except FileNotFoundError:
-        return None, [problem("file-not-found", path, 1, 1, "no such file; check the path")]
-    except OSError as exc:
-        return None, [problem("file-unreadable", path, 1, 1, f"cannot read the file ({exc.strerror or exc}); check it is a readable regular file")]
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except ReadRefused as exc:
+        what = {
+            "file-not-found": "check the path",
+            "file-too-large": f"bank files are at most {MAX_FILE_BYTES:,} bytes; check it is the right file",
+            "file-unreadable": "give a readable regular file",
+        }[exc.code]
+        return None, [problem(exc.code, path, 1, 1, f"{exc.reason}; {what}")]
     return parse_document(path, raw)
 
 

@@ -37,6 +37,8 @@ CATALOG: dict[str, CodeInfo] = {
     # Reading files
     "file-not-found": _e("File not found", "A path given on the command line does not exist."),
     "file-unreadable": _e("File unreadable", "The file exists but cannot be read (permissions, a directory, a device)."),
+    "folder-unreadable": _e("Folder unreadable", "A folder cannot be listed (permissions); its files were not checked."),
+    "no-yaml-files": _e("No YAML file found", "A folder given to check holds no .yaml or .yml file, so nothing would be checked."),
     "file-too-large": _e("File too large", "The file is larger than the limit for bank files; split it or check it is the right file."),
     "not-utf8": _e("Not UTF-8", "The file is not valid UTF-8 text; save it as UTF-8."),
     "empty-file": _e("Empty file", "The file holds no YAML document."),

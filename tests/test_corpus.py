@@ -54,6 +54,8 @@ def test_corpus_covers_every_item_and_file_check():
         "item-folder-mismatch",
         "file-not-found",
         "file-unreadable",
+        "folder-unreadable",
+        "no-yaml-files",
         "file-too-large",
         "schema-too-short",
         "schema-too-long",

@@ -57,19 +57,55 @@ class Bank:
 
 
 def discover(paths: Iterable[str | os.PathLike[str]]) -> tuple[list[Path], list[Problem]]:
-    """YAML files under the given files and folders, in a stable order; missing paths are problems."""
+    """YAML files under the given files and folders, in a stable order.
+
+    Missing paths, links to nothing, folders that cannot be read, and a path given explicitly
+    that yields no YAML file are problems: a check must never pass on files nobody read.
+    Explicit files are kept whatever they are (reading refuses devices, pipes and folders).
+    """
     files: list[Path] = []
     problems: list[Problem] = []
     for raw in paths:
         path = Path(raw)
         if path.is_dir():
-            files.extend(sorted(p for p in path.rglob("*") if p.suffix in YAML_SUFFIXES and p.is_file()))
+            found = _walk(path, problems)
+            if not found:
+                problems.append(problem("no-yaml-files", str(path), None, None, "no .yaml or .yml file in this folder; check the path"))
+            files.extend(found)
+        elif path.is_symlink() and not path.exists():
+            problems.append(problem("file-not-found", str(path), 1, 1, "the link points to a file that does not exist (or to itself); fix the link"))
         elif path.exists():
             files.append(path)
         else:
             problems.append(problem("file-not-found", str(path), 1, 1, "no such file or folder; check the path"))
     unique = list(dict.fromkeys(files))
     return unique, problems
+
+
+def _walk(folder: Path, problems: list[Problem]) -> list[Path]:
+    """YAML entries below ``folder`` (links to folders are not followed: no loops)."""
+
+    def refused(error: OSError) -> None:
+        problems.append(
+            problem("folder-unreadable", str(error.filename or folder), None, None, f"cannot list this folder ({error.strerror}); check its permissions")
+        )
+
+    found = []
+    for root, dirs, names in os.walk(folder, onerror=refused):
+        dirs.sort()
+        for name in sorted(names):
+            entry = Path(root) / name
+            if entry.suffix not in YAML_SUFFIXES:
+                continue
+            if entry.is_symlink() and not entry.exists():
+                problems.append(problem("file-not-found", str(entry), 1, 1, "the link points to a file that does not exist (or to itself); fix the link"))
+            elif entry.is_file():
+                found.append(entry)
+            else:
+                problems.append(
+                    problem("file-unreadable", str(entry), 1, 1, "not a regular file (a device, pipe or socket); remove it or replace it with the file")
+                )
+    return sorted(found)
 
 
 def kind_of(path: Path, data: Any = None) -> str:
