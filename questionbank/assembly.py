@@ -91,6 +91,15 @@ def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
     if not pool:
         add("blueprint-no-eligible-items", f"no item of {standard.id} has status {', '.join(blueprint.statuses)}", "statuses")
         return out
+    if blueprint.cut_raw is not None:
+        # the best any form can score: the `length` highest point values of the eligible items
+        best = sum(sorted((item.points for item in pool), reverse=True)[: blueprint.length])
+        if blueprint.cut_raw > best:
+            add(
+                "blueprint-cut-too-high",
+                f"raw cut {blueprint.cut_raw:g} is above the best possible score {best:g} of a {blueprint.length}-item form",
+                "cut_score.raw",
+            )
     by_duty: dict[str, list[Item]] = defaultdict(list)
     for item in pool:
         by_duty[standard.duty_code(item.task)].append(item)

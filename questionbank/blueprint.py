@@ -167,7 +167,13 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
     forms = data.get("forms", 1)
     overlap = data.get("max_overlap")
     if isinstance(overlap, str):
-        overlap = math.floor(float(overlap.rstrip("%")) * length / 100 + 1e-9)
+        share = float(overlap.rstrip("%"))
+        if share > 100:
+            add("blueprint-overlap-too-high", ("max_overlap",), f"max_overlap {overlap} is above 100%; write a share from 0% to 100%")
+        overlap = math.floor(min(share, 100.0) * length / 100 + 1e-9)
+    elif isinstance(overlap, int) and overlap > length:
+        add("blueprint-overlap-too-high", ("max_overlap",), f"max_overlap {overlap} is more than the form's {length} items; write at most {length}")
+        overlap = length
     cut = data.get("cut_score", {})
     if "raw" in cut and cut["raw"] > length * 100:
         add("blueprint-cut-too-high", ("cut_score", "raw"), f"raw cut {cut['raw']} is above any possible score")

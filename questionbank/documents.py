@@ -141,6 +141,9 @@ def parse_document(file: str, raw: bytes) -> tuple[Document | None, list[Problem
     except yaml.MarkedYAMLError as exc:
         problems.append(_syntax_problem(file, exc))
         return None, problems
+    except yaml.reader.ReaderError as exc:
+        problems.append(_reader_problem(file, text, exc))
+        return None, problems
     except yaml.YAMLError as exc:  # e.g. a reader error without a mark
         problems.append(problem("yaml-syntax", file, 1, 1, f"{exc}; fix the YAML syntax"))
         return None, problems
@@ -168,6 +171,15 @@ class _Loader(yaml.CSafeLoader):
     def construct_document(self, node: yaml.Node) -> Any:
         self.had_root = True
         return super().construct_document(node)
+
+    def construct_yaml_float(self, node: yaml.ScalarNode) -> float:
+        value = super().construct_yaml_float(node)
+        if value != value or value in (float("inf"), float("-inf")):  # NaN is the one value unequal to itself
+            mark = node.start_mark
+            self.problems.append(
+                problem("value-not-finite", self.file, mark.line + 1, mark.column + 1, f"{node.value} is not a finite number; write a number such as 1 or 0.5")
+            )
+        return value
 
     def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
         # A node met a second time was reached through an alias (or is recursive).
@@ -265,7 +277,20 @@ def _depth_ok(file: str, text: str, problems: list[Problem]) -> bool:
     return True
 
 
+def _reader_problem(file: str, text: str, exc: yaml.reader.ReaderError) -> Problem:
+    """A character YAML refuses (NUL, other controls), at its own line and column."""
+    index = min(max(exc.position, 0), len(text))
+    line = text.count("\n", 0, index) + 1
+    column = index - (text.rfind("\n", 0, index) + 1) + 1
+    code = exc.character if isinstance(exc.character, int) else ord(str(exc.character)[:1] or "\0")
+    return problem("yaml-syntax", file, line, column, f"control character U+{code:04X} is not allowed in YAML; delete it (the file may not be plain text)")
+
+
 def _syntax_problem(file: str, exc: yaml.MarkedYAMLError) -> Problem:
+    if exc.context and "quoted scalar" in exc.context and exc.context_mark is not None:
+        # the parser gives up where the text ends; the fault is the quote that was never closed
+        mark = exc.context_mark
+        return problem("yaml-syntax", file, mark.line + 1, mark.column + 1, "this quote is never closed; end the text with the same quote mark")
     mark = exc.problem_mark or exc.context_mark
     line, column = (mark.line + 1, mark.column + 1) if mark is not None else (1, 1)
     what = exc.problem or "syntax error"
@@ -296,3 +321,6 @@ def _byte_position(raw: bytes, offset: int) -> tuple[int, int]:
     start = before.rfind(b"\n") + 1
     column = len(before[start:].decode("utf-8", errors="replace")) + 1
     return line, column
+
+
+_Loader.add_constructor("tag:yaml.org,2002:float", _Loader.construct_yaml_float)

@@ -6,6 +6,7 @@ was found (file, 1-based line and column, and the data path inside the document)
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -50,6 +51,9 @@ CATALOG: dict[str, CodeInfo] = {
     "yaml-duplicate-key": _e("Duplicate key", "The same key appears twice in one mapping; YAML would silently keep only the last."),
     "yaml-unsupported-tag": _e("Unsupported YAML tag", "An explicit tag such as !!python/object; bank files use plain values only."),
     "yaml-boolean-as-text": _e("YAML 1.1 boolean where text is expected", "An unquoted yes/no/on/off/true/false is read as a boolean; quote it."),
+    "value-not-finite": _e("Not a finite number", "A number is .nan or .inf; bank files need finite numbers."),
+    "text-invisible-only": _e("Text is invisible", "A text holds only invisible characters (zero-width space and the like) and spaces."),
+    "text-invisible-character": _w("Invisible character", "A zero-width or other invisible character hides in a key or text; delete it."),
     "yaml-key-not-text": _e("Key is not text", "A mapping key is a number, boolean, null or collection; keys are text."),
     # Schema
     "schema-required": _e("Missing required key", "A required key is missing from this mapping."),
@@ -106,6 +110,7 @@ CATALOG: dict[str, CodeInfo] = {
     "blueprint-duty-zero": _e("Duty rounds to zero items", "A duty's percentage of the length rounds to no item."),
     "blueprint-range-inverted": _e("Inverted range", "A maximum is below its minimum, or a share falls outside its own min/max."),
     "blueprint-length-mismatch": _e("Length does not fit the duties", "The duty counts cannot add up to the form length."),
+    "blueprint-overlap-too-high": _e("Overlap above the form", "max_overlap is above 100% or above the form length."),
     "blueprint-cut-too-high": _e("Cut score above the maximum", "The raw cut score is above any possible score."),
     "blueprint-duty-short": _e("Duty short of items", "A duty needs more eligible items than the bank has."),
     "blueprint-task-short": _e("Task short of items", "A task has fewer eligible items than the blueprint's per-task minimum."),
@@ -185,8 +190,22 @@ class Problem:
         }
 
 
+MAX_MESSAGE = 400
+
+
+def visible(text: str, limit: int = MAX_MESSAGE) -> str:
+    """``text`` fit for one line of a message: invisible and control characters written as
+    \\u200b (so "answer\u200b" never looks like "answer"), and cut at ``limit`` characters."""
+    out = "".join(f"\\u{ord(c):04x}" if unicodedata.category(c) in ("Cc", "Cf", "Zl", "Zp") else c for c in text)
+    return out if len(out) <= limit else out[: limit - 1] + "…"
+
+
 def problem(code: str, file: str, line: int | None, column: int | None, message: str, path: str = "") -> Problem:
-    """Build a problem whose severity comes from the catalog (KeyError for unknown codes)."""
+    """Build a problem whose severity comes from the catalog (KeyError for unknown codes).
+
+    The message and path are made visible (see :func:`visible`) and kept to one short line."""
+    message = visible(message)
+    path = visible(path, 200)
     return Problem(
         file=file,
         line=line,

@@ -281,3 +281,11 @@ def test_every_default_blueprint_gives_two_forms_covering_every_duty(tmp_path, c
     _, bank = validate_bank([ROOT / "standards"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
     every_duty = [d.code for d in bank.standards[standard_id].duties]
     assert all([s["duty"] for s in f["sections"]] == every_duty for f in forms)
+
+
+def test_a_raw_cut_above_the_best_possible_score_is_refused_before_solving(standard):
+    items = synthetic(standard, per_task=4)
+    bp = blueprint_for(standard, length=20)
+    assert not [p for p in shortfalls(dataclasses.replace(bp, cut_percent=None, cut_raw=20), standard, items) if p.code == "blueprint-cut-too-high"]
+    problems = [p for p in shortfalls(dataclasses.replace(bp, cut_percent=None, cut_raw=400), standard, items) if p.code == "blueprint-cut-too-high"]
+    assert [(p.path, "400" in p.message, "20" in p.message) for p in problems] == [("cut_score.raw", True, True)]

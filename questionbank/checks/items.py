@@ -89,10 +89,13 @@ def _check_answer(item: Item, add: Any) -> None:
     keys = item.keys
     if item.type == "single" and len(keys) != 1:
         add("single-answer-count", ("answer",), f"a single item has exactly one answer; {len(keys)} given")
-    if item.type == "multiple" and len(keys) < 2:
-        add("multiple-answer-count", ("answer",), f"a multiple item has at least two answers; {len(keys)} given (use type: single for one)")
     labels = {label for label, _ in item.options}
     as_list = isinstance(item.answer, tuple)
+    if item.type == "multiple" and len(keys) < 2:
+        if as_list:
+            add("multiple-answer-count", ("answer",), f"a multiple item has at least two answers; {len(keys)} given (use type: single for one)")
+        else:
+            add("multiple-answer-count", ("answer",), "a multiple item's answer is a list of two or more labels; write it as a list, e.g. answer: [A, C]")
     for index, key in enumerate(keys):
         if key not in labels:
             path = ("answer", index) if as_list else ("answer",)

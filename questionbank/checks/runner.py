@@ -12,7 +12,7 @@ from questionbank.blueprint import Blueprint, blueprint_from_document
 from questionbank.checks.bank import check_bank
 from questionbank.checks.items import check_item
 from questionbank.checks.standards import check_standard, check_standard_set
-from questionbank.checks.text import simplified_problems
+from questionbank.checks.text import invisible_problems, simplified_problems
 from questionbank.documents import Document, parse_document, read_document
 from questionbank.items import Item, item_from_document
 from questionbank.problems import Problem, Severity, problem
@@ -155,6 +155,7 @@ def _blueprint(document: Document | None, found: list[Problem], standards: dict[
     schema_found = schema_problems(document, "blueprint")
     found.extend(schema_found)
     found.extend(simplified_problems(document))
+    found.extend(invisible_problems(document))
     if schema_found:
         return None, found
     blueprint, more = blueprint_from_document(document, standards)
@@ -174,6 +175,7 @@ def _check_item_file(path: str, standards: dict[str, Standard]) -> tuple[Documen
     schema_found = schema_problems(document, "item")
     found.extend(schema_found)
     found.extend(simplified_problems(document))
+    found.extend(invisible_problems(document))
     if schema_found:
         return document, found, None
     item = item_from_document(document)
@@ -247,6 +249,7 @@ def validate_bank(
     for document, standard in own:
         problems.extend(check_standard(document, standard))
         problems.extend(simplified_problems(document))
+        problems.extend(invisible_problems(document))
     problems.extend(check_standard_set([*own, *quiet]) if own else [])
     bank = Bank()
     for document, standard in [*quiet, *own]:

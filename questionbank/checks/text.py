@@ -29,6 +29,64 @@ def _converter() -> Any:
     return opencc.OpenCC("s2twp")
 
 
+def _is_invisible(char: str) -> bool:
+    return unicodedata.category(char) in ("Cf", "Cc") and char not in "\n\t"
+
+
+def invisible_problems(document: Document) -> list[Problem]:
+    """Invisible characters (zero-width space, joiners, bidi marks) in keys and text: a warning
+    where they hide inside text, an error when a text is nothing but them and spaces."""
+    if not any(_is_invisible(c) for c in document.text):
+        return []
+    found: list[Problem] = []
+    stack: list[tuple[Any, tuple[Any, ...]]] = [(document.data, ())]
+    while stack:
+        value, path = stack.pop()
+        if isinstance(value, dict):
+            for key, child in value.items():
+                if isinstance(key, str) and any(_is_invisible(c) for c in key):
+                    line, column = document.locate((*path, key), key=True)
+                    found.append(
+                        problem(
+                            "text-invisible-character",
+                            document.file,
+                            line,
+                            column,
+                            f"the key {key!r} has invisible characters; type it again",
+                            format_path((*path, key)),
+                        )
+                    )
+                stack.append((child, (*path, key)))
+        elif isinstance(value, list):
+            stack.extend((v, (*path, i)) for i, v in enumerate(value))
+        elif isinstance(value, str) and any(_is_invisible(c) for c in value):
+            line, column = document.locate(path)
+            if not any(not _is_invisible(c) and not c.isspace() for c in value):
+                found.append(
+                    problem(
+                        "text-invisible-only",
+                        document.file,
+                        line,
+                        column,
+                        "this text is only invisible characters and spaces; write the text",
+                        format_path(path),
+                    )
+                )
+            else:
+                where = next(i for i, c in enumerate(value) if _is_invisible(c))
+                found.append(
+                    problem(
+                        "text-invisible-character",
+                        document.file,
+                        line,
+                        column,
+                        f"invisible character U+{ord(value[where]):04X} after '{value[max(0, where - 8) : where]}'; delete it",
+                        format_path(path),
+                    )
+                )
+    return found
+
+
 def simplified_problems(document: Document) -> list[Problem]:
     """A warning for each Simplified-only character in the document's text values, with the Taiwan form."""
     pattern = _simplified_pattern()

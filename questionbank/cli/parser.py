@@ -15,6 +15,22 @@ class _Parser(argparse.ArgumentParser):
         raise SystemExit(EXIT_USAGE)
 
 
+def _number(low: float, high: float | None = None, integer: bool = False):
+    """An argparse type: a finite number in [low, high] (NaN, infinities and text refused)."""
+
+    def parse(text: str) -> float:
+        try:
+            value = int(text) if integer else float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a {'whole ' if integer else ''}number") from None
+        if value != value or value in (float("inf"), float("-inf")) or value < low or (high is not None and value > high):
+            bound = f"from {low:g} to {high:g}" if high is not None else f"{low:g} or more"
+            raise argparse.ArgumentTypeError(f"{text!r} must be a number {bound}")
+        return value
+
+    return parse
+
+
 def _bank_options(parser: argparse.ArgumentParser) -> None:
     """Where the bank is: every command that reads standards and items takes the same two options."""
     parser.add_argument("--standards", default="standards", metavar="DIR", help="standards folder (default: standards/)")
@@ -39,13 +55,17 @@ def build_parser() -> argparse.ArgumentParser:
 
     asm = sub.add_parser("assemble", help="build exam forms that meet a blueprint, or explain exactly why they cannot")
     asm.add_argument("blueprint", metavar="BLUEPRINT")
-    asm.add_argument("--forms", type=int, metavar="N", help="number of parallel forms (default: the blueprint's)")
-    asm.add_argument("--seed", type=int, default=0, metavar="S")
+    asm.add_argument("--forms", type=_number(1, 50, integer=True), metavar="N", help="number of parallel forms (default: the blueprint's)")
+    asm.add_argument("--seed", type=_number(0, 2**31 - 1, integer=True), default=0, metavar="S")
     asm.add_argument("-o", "--output", default="forms", metavar="DIR", help="folder for the form JSON files (default: forms/)")
     asm.add_argument("--format", choices=("text", "json"), default="text")
-    asm.add_argument("--time-limit", type=float, default=60.0, metavar="SECONDS")
+    asm.add_argument("--time-limit", type=_number(0.1, 3600), default=60.0, metavar="SECONDS")
     asm.add_argument(
-        "--gap", type=float, default=0.001, metavar="REL", help="relative MIP gap at which the solver may stop and call the form optimal (default 0.001)"
+        "--gap",
+        type=_number(0, 1),
+        default=0.001,
+        metavar="REL",
+        help="relative MIP gap at which the solver may stop and call the form optimal (default 0.001)",
     )
     _bank_options(asm)
 
@@ -66,7 +86,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish = sub.add_parser("publish", help="freeze an assembled form in the database (immutable) and issue access codes")
     publish.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
     publish.add_argument("--practice", action="store_true", help="publish as a practice form (no access codes; keys shown after submission)")
-    publish.add_argument("--codes", type=int, default=0, metavar="N", help="issue N single-use access codes")
+    publish.add_argument("--codes", type=_number(0, 10000, integer=True), default=0, metavar="N", help="issue N single-use access codes")
     publish.add_argument("--title", default="", help="title shown to candidates (default: the blueprint's)")
     _bank_options(publish)
 
@@ -81,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="TTF",
         help="a TrueType font with Traditional Chinese: PATH, or PATH#N for subfont N of a .ttc (default: $QBANK_REPORT_FONT, then system fonts)",
     )
-    report.add_argument("--workers", type=int, metavar="N", help="processes for --form (default: all cores)")
+    report.add_argument("--workers", type=_number(1, 256, integer=True), metavar="N", help="processes for --form (default: all cores)")
     _bank_options(report)
 
     user = sub.add_parser("user", help="examiner accounts")
@@ -96,7 +116,7 @@ def build_parser() -> argparse.ArgumentParser:
     unl.add_argument("name", metavar="NAME")
 
     serve = sub.add_parser("serve", help="start the exam app (Streamlit) on the configured database and the bank in the current folder")
-    serve.add_argument("--port", type=int, default=8501)
+    serve.add_argument("--port", type=_number(1, 65535, integer=True), default=8501)
     serve.add_argument("--address", default="localhost", help="interface to listen on (default: localhost; 0.0.0.0 for all)")
 
     att = sub.add_parser("attempts", help="attempts in the database")

@@ -170,7 +170,16 @@ def _to_problems(document: Document, error: Any, root: dict[str, Any]) -> list[P
         return [problem("schema-enum", file, line, column, f"'{where}' is {instance!r}; allowed: {', '.join(map(str, allowed))}", where)]
     if validator == "pattern":
         return [
-            problem("schema-pattern", file, line, column, f"'{where}' is {instance!r}, which does not have the required form ({error.validator_value})", where)
+            problem(
+                "schema-pattern",
+                file,
+                line,
+                column,
+                f"'{where}' is empty or only spaces; write the text"
+                if error.validator_value == "\\S"
+                else f"'{where}' is {instance!r}, which does not have the required form ({error.validator_value})",
+                where,
+            )
         ]
     code = _CODES.get(validator, "schema-invalid")
     return [problem(code, file, line, column, f"'{where or 'document'}': {error.message}", where)]
