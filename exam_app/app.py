@@ -1,5 +1,8 @@
 """Entry point: `qbank serve` (or `streamlit run exam_app/app.py`)."""
 
+import logging
+import os
+
 import streamlit as st
 
 st.set_page_config(page_title="會展職能題庫", page_icon="📝", layout="wide")
@@ -15,4 +18,13 @@ examiner = [
     st.Page("views/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
     st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
 ]
-st.navigation({"考生": candidate, "考官": examiner}).run()
+page = st.navigation({"考生": candidate, "考官": examiner})
+try:
+    page.run()
+except Exception:
+    # the last guard: the details go to the server log, a person reads what to do (answers are
+    # saved as they are given, so nothing is lost); QBANK_DEBUG=1 lets tests see the exception
+    if os.environ.get("QBANK_DEBUG") == "1":
+        raise
+    logging.getLogger("exam_app").exception("page %s failed", page.title)
+    st.error("系統發生非預期的錯誤，已記錄下來；您已作答的內容都已儲存。請重新整理頁面，若仍發生請通知監考人員或考官。")

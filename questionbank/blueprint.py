@@ -50,6 +50,7 @@ class Blueprint:
     max_exposure: float = 1.0
     title: str = ""
     file: str = ""
+    sha256: str = ""  # of the blueprint's bytes: what a form records and is checked against
     # (line, column) of each requirement in the blueprint file, keyed by dotted path
     # ("duties.T2", "types.multiple"), so assembly problems point at the line to edit.
     positions: dict[str, tuple[int, int]] = field(default_factory=dict)

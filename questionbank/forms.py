@@ -12,7 +12,7 @@ from typing import Any
 from questionbank.assembly import Assembly
 from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
 from questionbank.items import Item
-from questionbank.problems import Problem, problem
+from questionbank.problems import Problem, format_path, problem
 from questionbank.standards import Standard, natural_order
 
 FORMAT_VERSION = 1
@@ -39,7 +39,7 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
     """The JSON documents of the assembled forms, one per form, sections in duty order."""
     by_id = {item.id: item for item in items}
     own = [i for i in items if i.standard == standard.id]
-    blueprint_hash = file_sha256(blueprint.file)
+    blueprint_hash = blueprint.sha256 or file_sha256(blueprint.file)
     bank_hash = bank_sha256(own)
     solver = assembly.solver
     out = []
@@ -49,7 +49,8 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
             members = sorted((by_id[i] for i in ids if standard.duty_code(by_id[i].task) == duty.code), key=lambda i: (natural_order(i.task), i.id))
             if members:
                 sections.append({"duty": duty.code, "name": duty.name, "items": [{"id": i.id, "task": i.task, "sha256": file_sha256(i.file)} for i in members]})
-        form_id = f"{standard.id}-{blueprint_hash[:8]}-s{assembly.seed}-{index}"
+        # the bank hash is in the id: the same blueprint and seed on a changed bank is another form
+        form_id = f"{standard.id}-{blueprint_hash[:8]}-{bank_hash[:8]}-s{assembly.seed}-{index}"
         out.append(
             {
                 "format": FORMAT_VERSION,
@@ -98,22 +99,81 @@ class FormCheck:
         return not self.problems
 
 
+MAX_FORM_BYTES = 20 * 1024 * 1024
+
+
 def read_form(path: str | Path) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """A form file as written by ``qbank assemble``: strict JSON, checked against the form
+    schema; every problem located at its line and column (None and the problems otherwise)."""
+    from questionbank.files import ReadRefused, read_regular_file
+
+    file = str(path)
     try:
-        data = json.loads(Path(path).read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        return None, [
+        raw = read_regular_file(path, MAX_FORM_BYTES)
+    except ReadRefused as exc:
+        return None, [problem("form-unreadable", file, 1, 1, f"{exc.reason}; pass a JSON file written by qbank assemble")]
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = raw.count(b"\n", 0, exc.start) + 1
+        return None, [problem("form-unreadable", file, line, 1, f"byte 0x{raw[exc.start]:02x} is not UTF-8; save the form as UTF-8")]
+    return parse_form(file, text.removeprefix("\ufeff"))
+
+
+def _no_constant(name: str) -> Any:
+    raise ValueError(f"{name} is not a number JSON allows")
+
+
+def parse_form(file: str, text: str) -> tuple[dict[str, Any] | None, list[Problem]]:
+    """:func:`read_form` for text already in hand (``file`` names it in problems)."""
+    from questionbank.documents import Document
+    from questionbank.schemas import schema_problems
+
+    try:
+        data = json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        return None, [problem("form-unreadable", file, exc.lineno, exc.colno, f"not valid JSON: {exc.msg}; repair it or assemble the form again")]
+    except (ValueError, RecursionError) as exc:
+        return None, [problem("form-unreadable", file, 1, 1, f"not usable JSON ({exc}); assemble the form again")]
+    document = Document(file, data, text)
+    found = schema_problems(document, "form")
+    if found:
+        return None, found
+    found = form_problems(document)
+    return (None, found) if found else (data, [])
+
+
+def form_problems(document: Any) -> list[Problem]:
+    """Rules beyond the schema: no item twice, and the length equal to the items listed."""
+    data = document.data
+    found: list[Problem] = []
+    seen: dict[str, tuple[int, int]] = {}
+    count = 0
+    for s, section in enumerate(data["sections"]):
+        for i, entry in enumerate(section["items"]):
+            count += 1
+            path = ("sections", s, "items", i, "id")
+            if entry["id"] in seen:
+                line, column = document.locate(path)
+                found.append(
+                    problem(
+                        "form-item-repeated", document.file, line, column, f"item {entry['id']} is listed twice; a form holds each item once", format_path(path)
+                    )
+                )
+            seen.setdefault(entry["id"], document.locate(path))
+    if count != data["length"]:
+        line, column = document.locate(("length",))
+        found.append(
             problem(
-                "form-unreadable",
-                str(path),
-                getattr(exc, "lineno", 1) or 1,
-                getattr(exc, "colno", 1) or 1,
-                f"cannot read the form ({exc}); pass a JSON file written by qbank assemble",
+                "form-length-mismatch",
+                document.file,
+                line,
+                column,
+                f"length says {data['length']} but the sections list {count} items; assemble the form again",
+                "length",
             )
-        ]
-    if not isinstance(data, dict) or "sections" not in data or "blueprint" not in data:
-        return None, [problem("form-unreadable", str(path), 1, 1, "this JSON is not a form written by qbank assemble (no sections/blueprint)")]
-    return data, []
+        )
+    return found
 
 
 def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, standard: Standard | None, items: list[Item]) -> FormCheck:
@@ -137,7 +197,7 @@ def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, sta
         chosen.append(item)
     if blueprint is None or standard is None:
         return FormCheck(tuple(found))
-    if file_sha256(blueprint.file) != form.get("blueprint", {}).get("sha256"):
+    if (blueprint.sha256 or file_sha256(blueprint.file)) != form.get("blueprint", {}).get("sha256"):
         found.append(
             problem(
                 "form-blueprint-changed",

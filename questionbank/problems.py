@@ -131,6 +131,10 @@ CATALOG: dict[str, CodeInfo] = {
     "form-item-ineligible": _e("Item no longer eligible", "An item's status is no longer one the blueprint allows."),
     "form-blueprint-changed": _e("Blueprint changed", "The blueprint's hash differs from the one recorded in the form."),
     "form-violates-blueprint": _e("Form breaks its blueprint", "The form does not meet a requirement of its blueprint."),
+    "form-item-repeated": _e("Item listed twice", "A form lists the same item twice."),
+    "form-length-mismatch": _e("Length differs from the items", "A form's length does not equal the number of items its sections list."),
+    "form-blueprint-unknown": _e("Blueprint not found", "No blueprint in the blueprint folders has the hash the form records."),
+    "form-file-exists": _e("A different form has this file", "A form file of this id exists with different content; it is never overwritten."),
     "form-unreadable": _e("Form file unreadable", "The form file is not a JSON form written by qbank assemble."),
     # Responses gathered elsewhere (qbank score)
     "responses-unreadable": _e("Responses file unreadable", "The responses file cannot be read as CSV text."),

@@ -21,6 +21,7 @@ def db_url(tmp_path, monkeypatch):
     monkeypatch.setenv("QBANK_STANDARDS", str(ROOT / "standards"))
     monkeypatch.setenv("QBANK_ITEMS", str(ROOT / "items"))
     monkeypatch.setenv("QBANK_BLUEPRINTS", str(ROOT / "blueprints"))
+    monkeypatch.setenv("QBANK_DEBUG", "1")  # exceptions reach AppTest instead of the guard
     monkeypatch.chdir(tmp_path)  # the editor saves blueprints under ./var/
     return url
 
@@ -198,3 +199,18 @@ def test_a_candidate_sees_only_their_own_history(db_url, bank):
     other.radio(key="mode").set_value("weakest").run()
     assert "還沒有這個職能基準的作答紀錄" in texts(other)
     engine.dispose()
+
+
+def test_an_unexpected_failure_shows_chinese_words_and_no_traceback(db_url, monkeypatch):
+    monkeypatch.setenv("QBANK_DEBUG", "0")
+    from questionbank.delivery import results
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("SELECT secret FROM attempts")
+
+    monkeypatch.setattr(results, "attempts_of", broken)
+    at = app()
+    at.radio(key="mode").set_value("weakest").run()
+    shown = texts(at)
+    assert not at.exception
+    assert "系統發生非預期的錯誤" in shown and "SELECT" not in shown and "RuntimeError" not in shown

@@ -1,6 +1,5 @@
 """Examiners: edit a blueprint with a live feasibility check, assemble and preview forms, publish, issue access codes."""
 
-import json
 from pathlib import Path
 
 import pandas as pd
@@ -54,6 +53,7 @@ if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or 
             st.error(f"{describe_zh(p)}（{p.code}）")
     else:
         st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
+        st.session_state["assembled_blueprint"] = blueprint
         st.session_state["assembled_rules"] = Rules(
             blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent)
         ).to_dict()
@@ -71,18 +71,15 @@ for document in st.session_state.get("assembled", []):
             f"題型：單選 {kinds.get('single', 0)}、複選 {kinds.get('multiple', 0)}、是非 {kinds.get('true_false', 0)}；平均難度 {summary.mean_difficulty or 0:.2f}（1 易 – 3 難）"
         )
         if st.button("發布為正式試卷（發布後不可修改）", key=f"publish-{document['form_id']}"):
-            snapshots, problems = publishing.form_snapshots(document, document["blueprint"]["path"], items, standard)
             try:
-                publishing.publish(
+                publishing.publish_form(
                     get_engine(),
-                    document["form_id"],
-                    snapshots,
-                    Rules.from_dict(document.get("scoring")),
+                    document,
+                    f"{document['form_id']}.json",
+                    loaded,
+                    st.session_state.get("assembled_blueprint"),
                     kind="official",
-                    standard=standard,
                     title=f"{standard.name} 正式考試",
-                    time_limit_minutes=document.get("time_limit_minutes"),
-                    source=json.loads(json.dumps(document)),
                     published_by=examiner,
                 )
                 st.success(f"已發布試卷 {document['form_id']}。")

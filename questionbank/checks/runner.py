@@ -14,6 +14,7 @@ from questionbank.checks.items import check_item
 from questionbank.checks.standards import check_standard, check_standard_set
 from questionbank.checks.text import invisible_problems, simplified_problems
 from questionbank.documents import Document, parse_document, read_document
+from questionbank.forms import file_sha256
 from questionbank.items import Item, item_from_document
 from questionbank.problems import Problem, Severity, problem
 from questionbank.schemas import schema_problems
@@ -141,12 +142,37 @@ def load_standards(files: Iterable[Path]) -> tuple[list[tuple[Document, Standard
 
 def load_blueprint(path: str | os.PathLike[str], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
     """Read, schema-check and build one blueprint against the standards."""
-    return _blueprint(*read_document(str(path)), standards)
+    from questionbank.documents import MAX_FILE_BYTES
+    from questionbank.files import ReadRefused, read_regular_file
+
+    try:
+        raw = read_regular_file(path, MAX_FILE_BYTES)
+    except ReadRefused as exc:
+        return None, [problem(exc.code, str(path), 1, 1, f"{exc.reason}; check the blueprint path")]
+    return parse_blueprint(str(path), raw, standards)
 
 
 def parse_blueprint(file: str, raw: bytes, standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
     """The same for blueprint text not (yet) in a file, e.g. from an editor; ``file`` names it in problems."""
-    return _blueprint(*parse_document(file, raw), standards)
+    import dataclasses
+    import hashlib
+
+    blueprint, found = _blueprint(*parse_document(file, raw), standards)
+    if blueprint is not None:
+        blueprint = dataclasses.replace(blueprint, sha256=hashlib.sha256(raw).hexdigest())
+    return blueprint, found
+
+
+def find_blueprint(sha256: str, folders: Iterable[str | os.PathLike[str]], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:
+    """The blueprint among ``folders`` whose bytes hash to ``sha256`` (a form names its blueprint
+    by hash; no path written in a form is ever opened)."""
+    for folder in folders:
+        if not Path(folder).is_dir():
+            continue
+        for path in _walk(Path(folder), []):
+            if file_sha256(path) == sha256:
+                return load_blueprint(path, standards)
+    return None, []
 
 
 def _blueprint(document: Document | None, found: list[Problem], standards: dict[str, Standard]) -> tuple[Blueprint | None, list[Problem]]:

@@ -15,6 +15,7 @@ def assemble(args: argparse.Namespace) -> int:
     from questionbank.checks.runner import load_blueprint
     from questionbank.files import write_atomic
     from questionbank.forms import form_documents
+    from questionbank.problems import problem
 
     if args.forms is not None and args.forms < 1:
         return usage_error("--forms must be at least 1")
@@ -35,10 +36,18 @@ def assemble(args: argparse.Namespace) -> int:
         return EXIT_PROBLEMS
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
-    written = []
-    for document in form_documents(result, blueprint, standard, items):
-        path = write_atomic(out_dir / f"{document['form_id']}.json", json.dumps(document, ensure_ascii=False, indent=2) + "\n")
-        written.append((str(path), document))
+    documents = [
+        (out_dir / f"{d['form_id']}.json", d, json.dumps(d, ensure_ascii=False, indent=2) + "\n") for d in form_documents(result, blueprint, standard, items)
+    ]
+    clashes = [
+        problem("form-file-exists", str(path), 1, 1, "a different form is saved under this id; move it away or choose another folder")
+        for path, _, text in documents
+        if path.exists() and path.read_text(encoding="utf-8", errors="replace") != text
+    ]
+    if clashes:
+        print_problems(clashes, args.format == "json", {"forms": []})
+        return EXIT_PROBLEMS
+    written = [(str(write_atomic(path, text)), document) for path, document, text in documents]
     if args.format == "json":
         print_json({"forms": [{"path": p, **d} for p, d in written], "problems": []})
     else:
@@ -54,16 +63,29 @@ def assemble(args: argparse.Namespace) -> int:
 
 
 def form(args: argparse.Namespace) -> int:
-    from questionbank.checks.runner import load_blueprint
+    from questionbank.checks.runner import find_blueprint
     from questionbank.forms import check_form, read_form
+    from questionbank.problems import problem
 
     loaded, problems = read_form(args.form)
     if loaded is None:
         print_problems(problems, args.format == "json")
         return EXIT_PROBLEMS
     _, bank = bank_of(args)
-    blueprint, bp_problems = load_blueprint(loaded["blueprint"]["path"], bank.standards)
-    standard = bank.standards.get(loaded.get("standard", {}).get("id", ""))
+    # the form names its blueprint by hash; the path written in it is never opened
+    blueprint, bp_problems = find_blueprint(loaded["blueprint"]["sha256"], [args.blueprints], bank.standards)
+    if blueprint is None and not bp_problems:
+        bp_problems = [
+            problem(
+                "form-blueprint-unknown",
+                args.form,
+                1,
+                1,
+                f"no blueprint in {args.blueprints}/ has the hash this form records; pass --blueprints DIR",
+                "blueprint.sha256",
+            )
+        ]
+    standard = bank.standards.get(loaded["standard"]["id"])
     result = check_form(loaded, args.form, blueprint, standard, [item for _, item in bank.items])
     found = [*[p for p in bp_problems if p.severity.value == "error"], *result.problems]
     print_problems(found, args.format == "json", {"form": loaded.get("form_id"), "ok": not found})

@@ -6,32 +6,27 @@ import argparse
 import sys
 from pathlib import Path
 
-from questionbank.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, bank_of, usage_error
+from questionbank.cli.output import EXIT_OK, EXIT_PROBLEMS, EXIT_USAGE, bank_of, print_problems, usage_error
 
 
 def publish(args: argparse.Namespace) -> int:
+    from questionbank.checks.runner import find_blueprint
     from questionbank.delivery.database import open_database
-    from questionbank.delivery.publishing import issue_access_codes, prepare_form
-    from questionbank.delivery.publishing import publish as freeze
+    from questionbank.delivery.publishing import issue_access_codes, prepare_form, publish_form
 
-    if args.codes < 0 or (args.codes and args.practice):
-        return usage_error("--codes must be 0 or more, and practice forms take no access codes")
-    prepared = prepare_form(args.form, bank_of(args)[1])
-    form, standard = prepared.form, prepared.standard
+    if args.codes and args.practice:
+        return usage_error("practice forms take no access codes")
+    _, bank = bank_of(args)
+    form = prepare_form(args.form, bank).form
+    blueprint, problems = find_blueprint(form["blueprint"]["sha256"], [args.blueprints], bank.standards)
+    if problems:
+        print_problems(problems)
+        return EXIT_PROBLEMS
     engine = open_database()
-    form_id = freeze(
-        engine,
-        form["form_id"],
-        prepared.snapshots,
-        prepared.rules,
-        kind="practice" if args.practice else "official",
-        standard=standard,
-        title=args.title or f"{standard.name} {form['form_id']}",
-        time_limit_minutes=form.get("time_limit_minutes"),
-        source=form,
-    )
-    codes = issue_access_codes(engine, form_id, [None] * args.codes) if args.codes else []
-    print(f"published {'practice' if args.practice else 'official'} form {form_id} ({len(prepared.snapshots)} items)")
+    kind = "practice" if args.practice else "official"
+    prepared = publish_form(engine, form, args.form, bank, blueprint, kind=kind, title=args.title)
+    codes = issue_access_codes(engine, form["form_id"], [None] * args.codes) if args.codes else []
+    print(f"published {kind} form {form['form_id']} ({len(prepared.snapshots)} items)")
     for code in codes:
         print(code)
     return EXIT_OK

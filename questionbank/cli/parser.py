@@ -75,6 +75,7 @@ def build_parser() -> argparse.ArgumentParser:
     fcheck.add_argument("form", metavar="FORM")
     fcheck.add_argument("--format", choices=("text", "json"), default="text")
     _bank_options(fcheck)
+    fcheck.add_argument("--blueprints", default="blueprints", metavar="DIR", help="where to find the form's blueprint, by its hash (default: blueprints/)")
 
     score = sub.add_parser("score", help="score responses gathered elsewhere (CSV: candidate_id,item_id,answer) by duty, task and K/S code")
     score.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
@@ -89,6 +90,7 @@ def build_parser() -> argparse.ArgumentParser:
     publish.add_argument("--codes", type=_number(0, 10000, integer=True), default=0, metavar="N", help="issue N single-use access codes")
     publish.add_argument("--title", default="", help="title shown to candidates (default: the blueprint's)")
     _bank_options(publish)
+    publish.add_argument("--blueprints", default="blueprints", metavar="DIR", help="where to find the form's blueprint, by its hash (default: blueprints/)")
 
     report = sub.add_parser("report", help="PDF score reports: one submitted attempt, or every candidate of a responses CSV (on all cores)")
     source = report.add_mutually_exclusive_group(required=True)

@@ -146,25 +146,98 @@ class PreparedForm:
 def prepare_form(path: str, bank: Any) -> PreparedForm:
     """Read a form JSON written by ``qbank assemble`` and snapshot its items from ``bank``.
 
-    Raises :class:`QbankError` with every problem found: an unreadable form, an unknown
-    standard, items missing or changed since assembly.
+    Raises :class:`QbankError` with every problem found: an unreadable or malformed form (the
+    form schema, located), an unknown standard, items missing or changed since assembly.
     """
-    from questionbank.checks.runner import load_blueprint
     from questionbank.forms import read_form
 
     form, problems = read_form(path)
     if form is None:
         raise QbankError(problems)
-    standard = bank.standards.get(form.get("standard", {}).get("id", ""))
+    return _prepared(form, path, bank)
+
+
+def _prepared(form: dict[str, Any], path: str, bank: Any) -> PreparedForm:
+    standard = bank.standards.get(form["standard"]["id"])
     if standard is None:
-        raise QbankError([problem("unknown-standard", path, 1, 1, "the form's standard is not in the standards folder; check --standards", "standard.id")])
+        raise QbankError(
+            [
+                problem(
+                    "unknown-standard",
+                    path,
+                    1,
+                    1,
+                    f"the form's standard {form['standard']['id']} is not in the standards folder; check --standards",
+                    "standard.id",
+                )
+            ]
+        )
     snapshots, problems = form_snapshots(form, path, [item for _, item in bank.items], standard)
-    if "scoring" in form:
-        rules = Rules.from_dict(form["scoring"])
-    else:  # forms written before the scoring rules were recorded: read them from the blueprint
-        blueprint, bp_problems = load_blueprint(form["blueprint"]["path"], bank.standards)
-        problems += [p for p in bp_problems if p.severity.value == "error"]
-        rules = Rules(blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent)) if blueprint else Rules()
     if problems:
         raise QbankError(problems)
-    return PreparedForm(form, standard, snapshots, rules)
+    return PreparedForm(form, standard, snapshots, Rules.from_dict(form["scoring"]))
+
+
+def publish_form(
+    engine: Engine,
+    form: dict[str, Any],
+    path: str,
+    bank: Any,
+    blueprint: Any,
+    *,
+    kind: str = "official",
+    title: str = "",
+    published_by: str | None = None,
+    now: float | None = None,
+) -> PreparedForm:
+    """The one way a form file becomes a published form, for the CLI and the app alike.
+
+    Runs the form schema, the full form check against ``blueprint`` (the one whose hash the form
+    records; None when it was not found) and the bank, and the snapshot rules; refuses with
+    :class:`PublishRefused` carrying every problem, or publishes and returns what was frozen.
+    """
+    from questionbank.forms import check_form, parse_form
+
+    checked, problems = parse_form(path, json.dumps(form, ensure_ascii=False, indent=2))
+    if checked is None:
+        raise PublishRefused(problems)
+    if blueprint is None:
+        raise PublishRefused(
+            [
+                problem(
+                    "form-blueprint-unknown",
+                    path,
+                    1,
+                    1,
+                    f"no blueprint with hash {form['blueprint']['sha256'][:12]}… was found; pass the folder of the blueprint the form was made from",
+                    "blueprint.sha256",
+                )
+            ]
+        )
+    try:
+        prepared = _prepared(form, path, bank)
+    except QbankError as exc:
+        raise PublishRefused(exc.problems) from None
+    found = list(check_form(form, path, blueprint, prepared.standard, [item for _, item in bank.items]).problems)
+    maximum = sum(float(s["points"]) for s in prepared.snapshots)
+    if prepared.rules.cut_raw is not None and prepared.rules.cut_raw > maximum:
+        found.append(
+            problem("form-violates-blueprint", path, 1, 1, f"the raw cut {prepared.rules.cut_raw:g} is above the form's maximum {maximum:g}", "scoring.cut_raw")
+        )
+    errors = [p for p in found if p.severity.value == "error"]
+    if errors:
+        raise PublishRefused(errors)
+    publish(
+        engine,
+        form["form_id"],
+        prepared.snapshots,
+        prepared.rules,
+        kind=kind,
+        standard=prepared.standard,
+        title=title or f"{prepared.standard.name} {form['form_id']}",
+        time_limit_minutes=form["time_limit_minutes"],
+        source=form,
+        published_by=published_by,
+        now=now,
+    )
+    return prepared

@@ -10,7 +10,7 @@ from typing import Any
 from questionbank.documents import Document, is_yaml11_boolean
 from questionbank.problems import Problem, format_path, problem
 
-SCHEMA_NAMES = ("standard", "item", "blueprint")
+SCHEMA_NAMES = ("standard", "item", "blueprint", "form")
 
 _CODES = {
     "required": "schema-required",
