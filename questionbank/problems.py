@@ -143,6 +143,7 @@ CATALOG: dict[str, CodeInfo] = {
     "responses-header": _e("Responses header", "The first row must name the columns candidate_id, item_id, answer."),
     "responses-row": _e("Malformed row", "A row lacks fields or a candidate id."),
     "responses-unknown-item": _e("Item not on the form", "A row names an item that the form does not hold."),
+    "responses-empty": _e("No responses", "The CSV has a header but no response rows."),
     "responses-duplicate": _e("Duplicate response", "The same candidate answers the same item on two rows."),
     "responses-bad-answer": _e("Answer is not an option", "An answer names a label the item does not have, or several labels for a single-choice item."),
     # Delivery (attempts, published forms, accounts)

@@ -11,6 +11,7 @@ An unanswered item earns 0 either way.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -121,8 +122,9 @@ class Scores:
     passed: np.ndarray  # C (bool)
     bands: np.ndarray  # C x D (0 below, 1 near, 2 above)
 
-    @property
+    @cached_property
     def duty_percent(self) -> np.ndarray:
+        # computed once: per-candidate reads (candidate(), reports) must not redo the C x D matrix
         return _percent(self.duty_raw, self.duty_max)
 
     def candidate(self, row: int) -> dict[str, Any]:

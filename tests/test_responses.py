@@ -7,9 +7,11 @@ import io
 import json
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from questionbank.cli import main
-from questionbank.interchange.responses_csv import read_responses
+from questionbank.interchange.responses_csv import _careful_table, _fast_table, read_responses
 from questionbank.scoring import AnswerKey, Rules, ScoredItem
 from tests.conftest import ROOT
 
@@ -139,6 +141,34 @@ def test_cli_refuses_bad_csv_and_writes_nothing(tmp_path, capsys, assembled):
     assert code == 1 and not out.exists()
     assert f"{responses}:2:3: error [responses-bad-answer]" in printed and f"{responses}:3:2: error [responses-unknown-item]" in printed
     assert main(["score", form["path"], str(tmp_path / "missing.csv")]) == 1
-    assert "responses-unreadable" in capsys.readouterr().err
+    assert f"{tmp_path / 'missing.csv'}:1:1: error [responses-unreadable]" in capsys.readouterr().out
     assert main(["score", str(tmp_path / "nope.json"), str(responses)]) == 1
     assert "form-unreadable" in capsys.readouterr().out
+
+
+def test_more_fields_than_the_header_a_repeated_column_and_no_rows_are_refused():
+    assert [(p.code, p.line, p.column) for p in parse("candidate_id,item_id,answer\nc1,s1,A,B\n")[1]] == [("responses-row", 2, 4)]
+    assert [(p.code, p.line, p.column) for p in parse("candidate_id,item_id,answer,answer\nc1,s1,A,B\n")[1]] == [("responses-header", 1, 4)]
+    assert [(p.code, p.line) for p in parse("candidate_id,item_id,answer\n")[1]] == [("responses-empty", 2)]
+    assert [(p.code, p.line) for p in parse("candidate_id,item_id,answer\n\n\n")[1]] == [("responses-empty", 2)]
+
+
+_CELLS = st.sampled_from(
+    ["007", "1.5", "c1", "c2", " c3 ", "", "s1", "m1", "t1", "zz", "A", "b", "AC", "A, C", "X", "O", "Ｏ", "E", '"', '""', 'a"b', ",", "\n", "候選人"]
+)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.lists(_CELLS, min_size=1, max_size=4), max_size=8), st.booleans())
+def test_the_fast_reader_agrees_with_the_careful_one(rows, quote_all):
+    """Whatever the CSV, the fast path either declines or returns exactly the careful result."""
+    out = io.StringIO()
+    writer = csv.writer(out, quoting=csv.QUOTE_ALL if quote_all else csv.QUOTE_MINIMAL, lineterminator="\n")
+    writer.writerow(["candidate_id", "item_id", "answer"])
+    writer.writerows(rows)
+    for data in (out.getvalue().encode(), out.getvalue().replace('"', "", 1).encode()):
+        fast = _fast_table(data, KEY)
+        careful, problems = _careful_table(data, "r.csv", KEY)
+        if fast is not None:
+            assert problems == [] and careful is not None
+            assert fast.candidates == careful.candidates and fast.matrix.tolist() == careful.matrix.tolist()

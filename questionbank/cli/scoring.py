@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -16,12 +15,7 @@ def _responses(args: argparse.Namespace, prepared: Any) -> Any:
     from questionbank.interchange.responses_csv import read_responses
     from questionbank.snapshots import answer_key
 
-    try:
-        data = Path(args.responses).read_bytes()
-    except OSError as exc:
-        print(f"{args.responses}:1:1: error [responses-unreadable] cannot read the file ({exc.strerror or exc}); check the path", file=sys.stderr)
-        return None
-    table, problems = read_responses(data, args.responses, answer_key(prepared.snapshots, prepared.rules))
+    table, problems = read_responses(args.responses, args.responses, answer_key(prepared.snapshots, prepared.rules))
     if table is None:
         print_problems(problems)
     return table
@@ -29,8 +23,8 @@ def _responses(args: argparse.Namespace, prepared: Any) -> Any:
 
 def score(args: argparse.Namespace) -> int:
     from questionbank.delivery.publishing import prepare_form
-    from questionbank.files import write_atomic
-    from questionbank.interchange.scores_csv import scores_csv
+    from questionbank.files import atomic_text
+    from questionbank.interchange.scores_csv import write_scores
     from questionbank.scoring import score as run
     from questionbank.snapshots import answer_key
 
@@ -38,19 +32,14 @@ def score(args: argparse.Namespace) -> int:
     table = _responses(args, prepared)
     if table is None:
         return EXIT_PROBLEMS
-    key = answer_key(prepared.snapshots, prepared.rules)
-    scores = run(key, table.matrix)
-    results = [{"candidate_id": cid, **scores.candidate(n)} for n, cid in enumerate(table.candidates)]
-    form_id = prepared.form.get("form_id")
-    if args.format == "json":
-        text = json.dumps({"form": form_id, "candidates": results}, ensure_ascii=False, indent=2) + "\n"
-    else:
-        text = scores_csv(results, key.duties)
+    scores = run(answer_key(prepared.snapshots, prepared.rules), table.matrix)
+    form_id = prepared.form["form_id"]
     if args.output:
-        write_atomic(args.output, text)
-        print(f"{len(results)} candidate(s) scored on form {form_id}; written to {args.output}", file=sys.stderr)
+        with atomic_text(args.output) as stream:
+            count = write_scores(stream, form_id, table.candidates, scores, args.format)
+        print(f"{count} candidate(s) scored on form {form_id}; written to {args.output}", file=sys.stderr)
     else:
-        sys.stdout.write(text)
+        write_scores(sys.stdout, form_id, table.candidates, scores, args.format)
     return EXIT_OK
 
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import csv
 import io
-from typing import Any
+import json
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from questionbank.interchange.spreadsheet import safe_cell
 
@@ -31,3 +33,25 @@ def cohort_csv(candidates: list[str], key: Any, responses: Any) -> str:
 
     scores = score(key, responses)
     return scores_csv([{"candidate_id": cid, **scores.candidate(n)} for n, cid in enumerate(candidates)], key.duties)
+
+
+def write_scores(stream: TextIO, form_id: str, candidates: Sequence[str], scores: Any, output: str = "json") -> int:
+    """Write every candidate's scores to ``stream`` one at a time (memory stays flat in the
+    number of candidates): ``json`` as ``qbank score`` prints it, or ``csv``. Returns the count."""
+    duties = scores.key.duties
+    if output == "csv":
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(["candidate_id", "raw", "max", "percent", "passed", *[f"{d}_{k}" for d in duties for k in SCORE_PARTS]])
+        for n, cid in enumerate(candidates):
+            r = scores.candidate(n)
+            writer.writerow(
+                [safe_cell(cid), r["raw"], r["max"], r["percent"], "true" if r["passed"] else "false"]
+                + [r["duties"][d][k] for d in duties for k in SCORE_PARTS]
+            )
+        return len(candidates)
+    stream.write('{\n  "form": ' + json.dumps(form_id, ensure_ascii=False) + ',\n  "candidates": [')
+    for n, cid in enumerate(candidates):
+        entry = json.dumps({"candidate_id": cid, **scores.candidate(n)}, ensure_ascii=False, indent=2)
+        stream.write(("," if n else "") + "\n    " + entry.replace("\n", "\n    "))
+    stream.write("\n  ]\n}\n" if len(candidates) else "]\n}\n")
+    return len(candidates)
