@@ -127,10 +127,27 @@ class Scores:
         # computed once: per-candidate reads (candidate(), reports) must not redo the C x D matrix
         return _percent(self.duty_raw, self.duty_max)
 
-    def candidate(self, row: int) -> dict[str, Any]:
-        """One candidate's result as plain data (the JSON shape of ``qbank score``)."""
+    def candidate(self, row: int, detail: bool = True) -> dict[str, Any]:
+        """One candidate's result as plain data (the JSON shape of ``qbank score``); without
+        ``detail`` only totals and duties (what the CSV holds)."""
         key = self.key
         duty_percent = self.duty_percent[row]
+        if not detail:
+            return {
+                "raw": number(self.raw[row]),
+                "max": number(self.max),
+                "percent": round(float(self.percent[row]), 2),
+                "passed": bool(self.passed[row]),
+                "duties": {
+                    d: {
+                        "raw": number(self.duty_raw[row, n]),
+                        "max": number(self.duty_max[n]),
+                        "percent": round(float(duty_percent[n]), 2),
+                        "band": BANDS[self.bands[row, n]],
+                    }
+                    for n, d in enumerate(key.duties)
+                },
+            }
         task_percent = _percent(self.task_raw[row], self.task_max)
         code_percent = _percent(self.code_raw[row], self.code_max)
         return {

@@ -167,7 +167,7 @@ def test_the_fast_reader_agrees_with_the_careful_one(rows, quote_all):
     writer.writerow(["candidate_id", "item_id", "answer"])
     writer.writerows(rows)
     for data in (out.getvalue().encode(), out.getvalue().replace('"', "", 1).encode()):
-        fast = _fast_table(data, KEY)
+        fast = _fast_table(io.BytesIO(data), KEY)
         careful, problems = _careful_table(data, "r.csv", KEY)
         if fast is not None:
             assert problems == [] and careful is not None

@@ -14,6 +14,7 @@ import io
 import os
 import unicodedata
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -25,6 +26,8 @@ TRUE_WORDS = {"T", "O", "TRUE", "○"}
 FALSE_WORDS = {"F", "X", "FALSE", "×"}
 # a hall of 10,000 candidates x 200 items is about 60 MiB; the cap leaves room and bounds memory
 MAX_BYTES = 512 * 1024 * 1024
+# a file wrong on every row (another form's export, a column shifted) says so in a screenful
+MAX_PROBLEMS = 200
 
 
 @dataclass(frozen=True)
@@ -60,84 +63,160 @@ def parse_answer(text: str, item_type: str, labels: tuple[str, ...]) -> tuple[st
 def read_responses(source: bytes | str | os.PathLike[str], file: str, key: AnswerKey) -> tuple[ResponseTable | None, list[Problem]]:
     """Parse and check the whole CSV; on any error return no table and every problem found.
 
-    ``source`` is the CSV's bytes or its path. A well-formed file is read by Arrow's CSV reader
-    and checked with array operations (linear, about 12 bytes of memory per row); a file that
-    fails any check is read again row by row, which locates every problem at its row and column.
+    ``source`` is the CSV's bytes or its path. A well-formed file is streamed through Arrow's
+    CSV reader batch by batch and checked with array operations (linear time; memory about
+    a dozen bytes per row); a file that fails any check is read again row by row, which
+    locates every problem at its row and column.
     """
-    if not isinstance(source, bytes):
-        from questionbank.files import ReadRefused, read_regular_file
+    if isinstance(source, bytes):
+        table = _fast_table(io.BytesIO(source), key)
+        return (table, []) if table is not None else _careful_table(source, file, key)
+    from questionbank.files import ReadRefused, read_regular_file
+
+    try:
+        with _CappedFile(source, MAX_BYTES) as handle:
+            table = _fast_table(handle, key)
+        if table is not None:
+            return table, []
+        data = read_regular_file(source, MAX_BYTES)
+    except ReadRefused as exc:
+        return None, [problem("responses-unreadable", file, 1, 1, f"{exc.reason}; give the responses CSV (at most {MAX_BYTES:,} bytes)")]
+    return _careful_table(data, file, key)
+
+
+class _CappedFile(io.RawIOBase):
+    """A regular file read through a byte cap (the reported size is not trusted)."""
+
+    def __init__(self, path: str | os.PathLike[str], cap: int) -> None:
+        import stat
+
+        from questionbank.files import ReadRefused
 
         try:
-            source = read_regular_file(source, MAX_BYTES)
-        except ReadRefused as exc:
-            return None, [problem("responses-unreadable", file, 1, 1, f"{exc.reason}; give the responses CSV (at most {MAX_BYTES:,} bytes)")]
-    table = _fast_table(source, key)
-    if table is not None:
-        return table, []
-    return _careful_table(source, file, key)
+            self._handle = open(path, "rb", buffering=0)  # noqa: SIM115 - closed by close()
+        except FileNotFoundError:
+            raise ReadRefused("file-not-found", "no such file") from None
+        except OSError as exc:
+            raise ReadRefused("file-unreadable", f"cannot open it ({exc.strerror or exc})") from None
+        if not stat.S_ISREG(os.fstat(self._handle.fileno()).st_mode):
+            self._handle.close()
+            raise ReadRefused("file-unreadable", "it is not a regular file (a folder, device or pipe)")
+        self._cap = cap
+        self._read = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:  # type: ignore[override]
+        from questionbank.files import ReadRefused
+
+        count = self._handle.readinto(buffer)
+        self._read += count or 0
+        if self._read > self._cap:
+            raise ReadRefused("file-too-large", f"it is larger than {self._cap:,} bytes")
+        return count
+
+    def close(self) -> None:
+        self._handle.close()
+        super().close()
 
 
-def _fast_table(data: bytes, key: AnswerKey) -> ResponseTable | None:
+class _QuoteCounter:
+    """Passes reads through, counting double quotes: an odd total means a quote left open."""
+
+    def __init__(self, stream: Any, quotes: int = 0) -> None:
+        self._stream = stream
+        self.quotes = quotes
+        self.closed = False
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self.quotes += data.count(b'"')
+        return data
+
+    def readable(self) -> bool:
+        return True
+
+    def seekable(self) -> bool:
+        return False
+
+    def close(self) -> None:
+        self.closed = True
+
+
+def _fast_table(stream: Any, key: AnswerKey) -> ResponseTable | None:
     """The table when every row is right (checked with array operations), else None."""
-    import pandas as pd
     import pyarrow as pa
+    import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    if not data.strip() or b"\x00" in data or data.count(b'"') % 2:
-        return None  # an odd number of quotes leaves one open: the careful reader says where
+    head = stream.readline()
     try:
-        text_head = data[: data.find(b"\n") + 1 if b"\n" in data else len(data)].decode("utf-8-sig")
-        header = next(csv.reader(io.StringIO(text_head, newline=""), strict=True))
-        data.decode("utf-8")
+        header = next(csv.reader(io.StringIO(head.decode("utf-8-sig"), newline=""), strict=True))
     except (UnicodeDecodeError, csv.Error, StopIteration):
         return None
     names = [h.strip().lower() for h in header]
     if len(set(names)) != len(names) or any(c not in names for c in COLUMNS):
         return None
     generated = [f"c{n}" for n in range(len(names))]
+    where = {c: names.index(c) for c in COLUMNS}
+    counted = _QuoteCounter(stream, head.count(b'"'))
     try:
-        table = pacsv.read_csv(
-            pa.py_buffer(data),
-            read_options=pacsv.ReadOptions(use_threads=True, block_size=1 << 24, skip_rows=1, column_names=generated),
+        reader = pacsv.open_csv(
+            pa.PythonFile(counted, mode="r"),
+            read_options=pacsv.ReadOptions(block_size=1 << 23, column_names=generated),
             parse_options=pacsv.ParseOptions(newlines_in_values=True),
             # every column as text: candidate ids such as 007 stay as written
             convert_options=pacsv.ConvertOptions(
                 column_types=dict.fromkeys(generated, pa.string()), strings_can_be_null=False, quoted_strings_can_be_null=False
             ),
         )
-    except (pa.ArrowInvalid, pa.ArrowTypeError):
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError):
         return None
-    if table.num_rows == 0:
+    candidates: dict[str, int] = {}
+    parsed: dict[tuple[int, str], int] = {}
+    cand_parts, pos_parts, mask_parts = [], [], []
+    try:
+        for batch in reader:
+            cand = pc.dictionary_encode(pc.utf8_trim_whitespace(batch.column(where["candidate_id"])))
+            names_here = cand.dictionary.to_pylist()
+            if "" in names_here:
+                return None
+            ids = np.array([candidates.setdefault(n, len(candidates)) for n in names_here], dtype=np.int64)
+            cand_parts.append(ids[cand.indices.to_numpy(zero_copy_only=False)])
+            item = pc.dictionary_encode(pc.utf8_trim_whitespace(batch.column(where["item_id"])))
+            lookup = np.array([key.position.get(n, -1) for n in item.dictionary.to_pylist()], dtype=np.int64)
+            position = lookup[item.indices.to_numpy(zero_copy_only=False)]
+            if (position < 0).any():
+                return None
+            answer = pc.dictionary_encode(batch.column(where["answer"]))
+            texts = answer.dictionary.to_pylist()
+            combo = position * len(texts) + answer.indices.to_numpy(zero_copy_only=False)
+            present = np.flatnonzero(np.bincount(combo, minlength=len(key.items) * len(texts)))
+            table = np.zeros(len(key.items) * len(texts), dtype=np.uint32)
+            for value in present.tolist():
+                pos, text = divmod(value, len(texts))
+                found = parsed.get((pos, texts[text]))
+                if found is None:
+                    scored = key.items[pos]
+                    chosen = parse_answer(texts[text], scored.type, scored.labels)
+                    if isinstance(chosen, str):
+                        return None
+                    found = parsed[pos, texts[text]] = mask(scored.labels, chosen)
+                table[value] = found
+            pos_parts.append(position)
+            mask_parts.append(table[combo])
+    except (pa.ArrowInvalid, pa.ArrowTypeError, UnicodeDecodeError, csv.Error):
         return None
-    table = table.rename_columns(names)
-    columns = {c: table.column(names.index(c)) for c in COLUMNS}
-    frame = pd.DataFrame({c: columns[c].to_pandas(types_mapper=None).astype(object) for c in COLUMNS})
-    candidate = frame["candidate_id"].str.strip()
-    item = frame["item_id"].str.strip()
-    if (candidate == "").any():
-        return None
-    position = item.map(key.position)
-    if position.isna().any():
-        return None
-    position = position.to_numpy(dtype=np.int64)
-    cand_codes, cand_names = pd.factorize(candidate, sort=False)
+    if not candidates or counted.quotes % 2:
+        return None  # no rows, or a quote left open (Arrow reads it to the end): the careful reader says where
+    cand_codes, position = np.concatenate(cand_parts), np.concatenate(pos_parts)
     n_items = len(key.items)
-    pair = cand_codes.astype(np.int64) * n_items + position
-    if len(np.unique(pair)) != len(pair):
-        return None
-    # answers: parse each distinct (item, text) once
-    answer = frame["answer"].to_numpy(dtype=object)
-    combo_codes, combos = pd.factorize(pd.Series(list(zip(position.tolist(), answer.tolist(), strict=True)), dtype=object), sort=False)
-    masks = np.empty(len(combos), dtype=np.uint32)
-    for n, (pos, text) in enumerate(combos):
-        scored = key.items[pos]
-        chosen = parse_answer(text, scored.type, scored.labels)
-        if isinstance(chosen, str):
-            return None
-        masks[n] = mask(scored.labels, chosen)
-    matrix = np.zeros((len(cand_names), n_items), dtype=np.uint32)
-    matrix[cand_codes, position] = masks[combo_codes]
-    return ResponseTable(tuple(cand_names.tolist()), matrix)
+    if np.bincount(cand_codes * n_items + position, minlength=len(candidates) * n_items).max() > 1:
+        return None  # a candidate answers an item twice
+    matrix = np.zeros((len(candidates), n_items), dtype=np.uint32)
+    matrix[cand_codes, position] = np.concatenate(mask_parts)
+    return ResponseTable(tuple(candidates), matrix)
 
 
 def _careful_table(data: bytes, file: str, key: AnswerKey) -> tuple[ResponseTable | None, list[Problem]]:
@@ -176,6 +255,13 @@ def _careful_table(data: bytes, file: str, key: AnswerKey) -> tuple[ResponseTabl
     parsed: dict[tuple[int, str], tuple[str, ...] | str] = {}
     try:
         for row in reader:
+            if len(found) >= MAX_PROBLEMS:
+                found.append(
+                    problem(
+                        "responses-row", file, reader.line_num, 1, f"more than {MAX_PROBLEMS} problems; fix these and check again (later rows were not read)"
+                    )
+                )
+                break
             line = reader.line_num
             if not row or all(not cell.strip() for cell in row):
                 continue

@@ -43,7 +43,7 @@ def write_scores(stream: TextIO, form_id: str, candidates: Sequence[str], scores
         writer = csv.writer(stream, lineterminator="\n")
         writer.writerow(["candidate_id", "raw", "max", "percent", "passed", *[f"{d}_{k}" for d in duties for k in SCORE_PARTS]])
         for n, cid in enumerate(candidates):
-            r = scores.candidate(n)
+            r = scores.candidate(n, detail=False)
             writer.writerow(
                 [safe_cell(cid), r["raw"], r["max"], r["percent"], "true" if r["passed"] else "false"]
                 + [r["duties"][d][k] for d in duties for k in SCORE_PARTS]
