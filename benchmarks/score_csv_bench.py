@@ -75,7 +75,8 @@ def main() -> int:
     if result.returncode != 0:
         print(result.stdout[-2000:], result.stderr[-2000:])
         return 1
-    rows = sum(1 for _ in open(work / "scores.csv", encoding="utf-8")) - 1
+    with open(work / "scores.csv", encoding="utf-8") as scored:
+        rows = sum(1 for _ in scored) - 1
     print(f"cores: {os.cpu_count()}")
     print(
         f"qbank score: {seconds:.1f} s for {rows:,} candidates (target {TARGET_SECONDS:.0f} s, ratio {seconds / TARGET_SECONDS:.2f}; before the fix {BASELINE_SECONDS} s, {BASELINE_SECONDS / seconds:.0f}x slower)"
