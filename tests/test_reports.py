@@ -571,3 +571,67 @@ def test_cli_report_batch_and_attempt(tmp_path, monkeypatch, capsys):
     assert main(["report", "--attempt", token, "-o", str(tmp_path / "one.pdf"), "--standards", str(ROOT / "standards")]) == 0
     assert (tmp_path / "one.pdf").read_bytes().startswith(b"%PDF")
     engine.dispose()
+
+
+def test_killing_the_report_parent_leaves_no_worker_and_no_partial(tmp_path, capsys):
+    """kill -9 of `qbank report` mid-batch: its workers follow it, and no .partial file stays."""
+    import json
+    import os
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    from questionbank.cli import main
+
+    bank_args = ["--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")]
+    assert (
+        main(["assemble", str(ROOT / "blueprints" / "KMC3332-002v1.yaml"), "--forms", "1", "-o", str(tmp_path / "forms"), "--format", "json", *bank_args]) == 0
+    )
+    form = json.loads(capsys.readouterr().out)["forms"][0]
+    ids = [e["id"] for s in form["sections"] for e in s["items"]]
+    responses = tmp_path / "r.csv"
+    responses.write_text("candidate_id,item_id,answer\n" + "".join(f"c{c:04d},{i},\n" for c in range(2000) for i in ids), encoding="utf-8")
+    out = tmp_path / "reports"
+    parent = subprocess.Popen(
+        [sys.executable, "-m", "questionbank", "report", "--form", form["path"], "--responses", str(responses), "-o", str(out), "--workers", "2", *bank_args],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+    def children() -> list[int]:
+        found = []
+        for entry in os.listdir("/proc"):
+            if entry.isdigit():
+                try:
+                    stat = Path(f"/proc/{entry}/stat").read_text()
+                except OSError:
+                    continue
+                if int(stat.rsplit(")", 1)[1].split()[1]) == parent.pid:
+                    found.append(int(entry))
+        return found
+
+    try:
+        deadline = time.time() + 60
+        while time.time() < deadline and len(list(out.glob("c*.pdf"))) < 5:
+            time.sleep(0.1)
+        workers = children()
+        assert len(list(out.glob("c*.pdf"))) >= 5 and workers, "the batch did not get going"
+    finally:
+        os.kill(parent.pid, signal.SIGKILL)
+        parent.wait()
+
+    def alive(pid: int) -> bool:
+        try:
+            state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            return False
+        return state != "Z"
+
+    deadline = time.time() + 20
+    while time.time() < deadline and any(alive(pid) for pid in workers):
+        time.sleep(0.1)
+    survivors = {pid: Path(f"/proc/{pid}/cmdline").read_text().replace("\0", " ")[:200] for pid in workers if alive(pid)}
+    assert survivors == {}
+    assert sorted(p.name for p in out.glob("*.partial")) == []

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import unicodedata
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
@@ -39,8 +40,38 @@ def report_filenames(candidate_ids: Sequence[str], reserved: Iterable[str] = ())
     return out
 
 
-def _init_worker(font: ReportFont) -> None:
+# the report this worker process is writing, so that a SIGTERM can remove its .partial file
+_WRITING: list[str] = []
+
+
+def _die_with_parent(parent: int) -> None:
+    """Ask Linux to send SIGTERM when the parent dies (prctl PR_SET_PDEATHSIG); on SIGTERM remove
+    the ``.partial`` being written and exit at once. (Raising SystemExit would not do: the pool's
+    worker loop catches it as a task's result and then waits for work that never comes.)"""
+    import contextlib
+    import signal
+
+    def stop(signum: int, frame: Any) -> None:
+        for path in _WRITING:
+            with contextlib.suppress(OSError):
+                os.unlink(path + ".partial")
+        os._exit(128 + signum)
+
+    signal.signal(signal.SIGTERM, stop)
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        pr_set_pdeathsig = 1
+        ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the request took effect
+        raise SystemExit(1)
+
+
+def _init_worker(font: ReportFont, parent: int | None = None) -> None:
     from reportlab import rl_config
+
+    if parent is not None:
+        _die_with_parent(parent)
 
     _register(font)
     # ReportLab re-validates every attribute set on a chart shape; these processes draw only the
@@ -49,7 +80,11 @@ def _init_worker(font: ReportFont) -> None:
 
 
 def _render_to_file(data: dict[str, Any], path: str, font: ReportFont) -> str:
-    write_atomic(path, candidate_report(data, font))
+    _WRITING[:] = [path]
+    try:
+        write_atomic(path, candidate_report(data, font))
+    finally:
+        _WRITING.clear()
     return path
 
 
@@ -74,7 +109,7 @@ def write_reports(
         return
     from concurrent.futures import ProcessPoolExecutor, as_completed
 
-    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(font,))
+    pool = ProcessPoolExecutor(max_workers=workers, initializer=_init_worker, initargs=(font, os.getpid()))
     try:
         futures = [pool.submit(_render_to_file, data, path, font) for data, path in jobs]
         for n, future in enumerate(as_completed(futures), start=1):
