@@ -296,3 +296,15 @@ def form_summary(document: dict[str, Any], standard: Standard, items: list[Item]
     types = dict(Counter(item.type for item in chosen))
     mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen) if chosen else None
     return FormSummary(dict(sorted(cells.items(), key=lambda kv: natural_order(kv[0]))), types, mean)
+
+
+def same_form(path: str | Path, document: dict[str, Any]) -> bool:
+    """Whether the form file at ``path`` holds ``document`` (solver timings aside): writing it
+    again is harmless; anything else under the same name must never be overwritten."""
+    try:
+        existing = json.loads(Path(path).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return False
+    if not isinstance(existing, dict):
+        return False
+    return {k: v for k, v in existing.items() if k != "solver"} == {k: v for k, v in document.items() if k != "solver"}

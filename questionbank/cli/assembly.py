@@ -14,7 +14,7 @@ def assemble(args: argparse.Namespace) -> int:
     from questionbank.assembly import assemble as solve
     from questionbank.checks.runner import load_blueprint
     from questionbank.files import write_atomic
-    from questionbank.forms import form_documents
+    from questionbank.forms import form_documents, same_form
     from questionbank.problems import problem
 
     if args.forms is not None and args.forms < 1:
@@ -41,8 +41,8 @@ def assemble(args: argparse.Namespace) -> int:
     ]
     clashes = [
         problem("form-file-exists", str(path), 1, 1, "a different form is saved under this id; move it away or choose another folder")
-        for path, _, text in documents
-        if path.exists() and path.read_text(encoding="utf-8", errors="replace") != text
+        for path, document, _ in documents
+        if path.exists() and not same_form(path, document)
     ]
     if clashes:
         print_problems(clashes, args.format == "json", {"forms": []})
