@@ -266,3 +266,10 @@ def item_credit(item: ScoredItem, chosen: tuple[str, ...], rules: Rules) -> floa
 def cut_percent(rules: Rules, maximum: float) -> float:
     """The cut as a percentage of ``maximum`` (a raw cut converted), for display beside a percent score."""
     return round(100.0 * cut_fraction(rules, maximum), 2)
+
+
+def cut_label(cut_percent_value: float | None, cut_raw: float | None) -> str:
+    """The pass mark as a candidate reads it: 「70% 及格」 or 「28 分及格」."""
+    if cut_raw is not None:
+        return f"{cut_raw:g} 分及格"
+    return f"{(DEFAULT_CUT_PERCENT if cut_percent_value is None else cut_percent_value):g}% 及格"

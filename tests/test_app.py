@@ -214,3 +214,14 @@ def test_an_unexpected_failure_shows_chinese_words_and_no_traceback(db_url, monk
     shown = texts(at)
     assert not at.exception
     assert "系統發生非預期的錯誤" in shown and "SELECT" not in shown and "RuntimeError" not in shown
+
+
+def test_a_default_blueprint_with_a_raw_cut_shows_it_in_words(db_url, tmp_path, monkeypatch):
+    folder = tmp_path / "bps"
+    folder.mkdir()
+    for source in (ROOT / "blueprints").glob("*.yaml"):
+        (folder / source.name).write_text(source.read_text(encoding="utf-8").replace("cut_score: {percent: 70}", "cut_score: {raw: 28}"), encoding="utf-8")
+    monkeypatch.setenv("QBANK_BLUEPRINTS", str(folder))
+    at = app()
+    assert not at.exception
+    assert "28 分及格" in texts(at)

@@ -11,6 +11,8 @@ from questionbank.checks.runner import load_blueprint, parse_blueprint
 from questionbank.delivery import publishing
 from questionbank.errors import QbankError
 from questionbank.forms import form_documents, form_summary
+from questionbank.interchange.scores_csv import codes_csv
+from questionbank.labels import CODE_STATUS
 from questionbank.problems import describe_zh
 from questionbank.scoring import Rules
 
@@ -97,10 +99,17 @@ else:
     if st.button("產生准考碼", key="issue_codes"):
         ids = [line.strip() for line in candidates.splitlines() if line.strip()] or [None] * int(count)
         try:
-            codes = publishing.issue_access_codes(get_engine(), form_id, ids)
+            issued = publishing.issue_access_codes(get_engine(), form_id, ids)
         except QbankError as error:
             show_error(error)
         else:
-            table = pd.DataFrame({"准考碼": codes, "考生編號": [i or "" for i in ids]})
-            st.dataframe(table, hide_index=True)
-            st.download_button("下載准考碼 CSV", table.to_csv(index=False).encode("utf-8-sig"), file_name=f"{form_id}-codes.csv", key="codes_csv")
+            st.success(f"已核發 {len(issued)} 組准考碼；下方清單隨時可再下載。")
+    # the list comes from the database: it survives reruns, reloads and the download button
+    codes = publishing.list_codes(get_engine(), form_id)
+    if codes:
+        st.dataframe(
+            pd.DataFrame([{"准考碼": c["code"], "考生編號": c["candidate_id"], "狀態": CODE_STATUS[c["status"]]} for c in codes]),
+            hide_index=True,
+            width="stretch",
+        )
+        st.download_button("下載准考碼 CSV", codes_csv(codes).encode("utf-8-sig"), file_name=f"{form_id}-codes.csv", key="codes_csv")

@@ -7,6 +7,7 @@ import streamlit as st
 from exam_app.common import choose_standard, get_bank, get_engine, load_default_blueprint, show_error
 from questionbank.delivery import attempts, practice, results
 from questionbank.errors import QbankError
+from questionbank.scoring import cut_label
 
 st.title("會展職能題庫 · 線上測驗")
 params = st.query_params
@@ -59,7 +60,8 @@ elif mode == "weakest":
     st.write("依歷次作答（近期較重）最弱的職責：" + "、".join(f"{duty_names[d]}（{p:.0f}%）" for d, p in weakest))
     length = 10
 else:
-    st.caption(f"共 {blueprint.length} 題，限時 {blueprint.time_limit_minutes} 分鐘，{blueprint.cut_percent:g} 分及格。")
+    limit = f"限時 {blueprint.time_limit_minutes} 分鐘" if blueprint.time_limit_minutes else "不限時間"
+    st.caption(f"共 {blueprint.length} 題，{limit}，{cut_label(blueprint.cut_percent, blueprint.cut_raw)}。")
 
 if st.button("開始練習", key="start_practice", type="primary", disabled=mode == "duties" and not duties):
     _, loaded = get_bank()

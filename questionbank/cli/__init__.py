@@ -31,6 +31,7 @@ def _commands() -> dict:
         "user": delivery.user,
         "db": delivery.db,
         "attempts": delivery.attempts,
+        "codes": delivery.codes,
         "serve": delivery.serve,
     }
 

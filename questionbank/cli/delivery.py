@@ -111,3 +111,35 @@ def attempts(args: argparse.Namespace) -> int:
     else:
         print(f"{len(done)} attempt(s) past their deadline submitted")
     return EXIT_OK
+
+
+def codes(args: argparse.Namespace) -> int:
+    from questionbank.delivery.database import open_database
+    from questionbank.delivery.publishing import issue_access_codes, list_codes
+    from questionbank.interchange.scores_csv import codes_csv
+    from questionbank.labels import CODE_STATUS
+
+    engine = open_database()
+    if args.codes_command == "issue":
+        if (args.count is None) == (args.candidates is None):
+            return usage_error("give either N or --candidates FILE")
+        if args.candidates:
+            try:
+                ids = [line.strip() for line in Path(args.candidates).read_text(encoding="utf-8-sig").splitlines() if line.strip()]
+            except (OSError, UnicodeDecodeError) as exc:
+                print(f"{args.candidates}:1:1: error [file-unreadable] cannot read it ({exc}); give a UTF-8 text file", file=sys.stderr)
+                return EXIT_PROBLEMS
+        else:
+            ids = [None] * args.count
+        for code in issue_access_codes(engine, args.form_id, ids):
+            print(code)
+        return EXIT_OK
+    listed = list_codes(engine, args.form_id)
+    if args.format == "csv":
+        sys.stdout.write(codes_csv(listed))
+    else:
+        for entry in listed:
+            print(f"{entry['code']}  {CODE_STATUS[entry['status']]:<4}  {entry['candidate_id']}")
+        counts = {status: sum(e["status"] == status for e in listed) for status in CODE_STATUS}
+        print(f"{len(listed)} code(s): " + ", ".join(f"{CODE_STATUS[s]} {n}" for s, n in counts.items()), file=sys.stderr)
+    return EXIT_OK

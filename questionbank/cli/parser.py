@@ -121,6 +121,16 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--port", type=_number(1, 65535, integer=True), default=8501)
     serve.add_argument("--address", default="localhost", help="interface to listen on (default: localhost; 0.0.0.0 for all)")
 
+    codes = sub.add_parser("codes", help="access codes of an official form")
+    codes_sub = codes.add_subparsers(dest="codes_command", metavar="ACTION", parser_class=_Parser, required=True)
+    clist = codes_sub.add_parser("list", help="every code issued for the form, with its candidate and status (unused, in progress, submitted)")
+    clist.add_argument("form_id", metavar="FORM_ID")
+    clist.add_argument("--format", choices=("text", "csv"), default="text")
+    cissue = codes_sub.add_parser("issue", help="issue more codes: N unbound ones, or one per candidate id listed")
+    cissue.add_argument("form_id", metavar="FORM_ID")
+    cissue.add_argument("count", nargs="?", type=_number(1, 10000, integer=True), metavar="N")
+    cissue.add_argument("--candidates", metavar="FILE", help="a text file with one candidate id per line (codes bound to them)")
+
     att = sub.add_parser("attempts", help="attempts in the database")
     att_sub = att.add_subparsers(dest="attempts_command", metavar="ACTION", parser_class=_Parser, required=True)
     att_sub.add_parser("expire", help="submit every attempt past its deadline (the app also does this every 30 s; for cron)")

@@ -289,8 +289,9 @@ def set_position(engine: Engine, token: str, position: int) -> None:
             conn.execute(update(db.attempts).where(db.attempts.c.id == row["id"]).values(current_position=max(0, int(position))))
 
 
-def state(engine: Engine, token: str, now: float | None = None) -> AttemptState:
-    """The attempt as the candidate left it; an attempt past its deadline is submitted first."""
+def settle(engine: Engine, token: str, now: float | None = None) -> dict[str, Any]:
+    """The attempt's row, submitted first when its deadline has passed: every read path calls
+    this, so a past-deadline attempt reads as submitted whether or not the sweep ran yet."""
     now = time.time() if now is None else now
     with engine.connect() as conn:
         row = _attempt_row(conn, token)
@@ -301,6 +302,12 @@ def state(engine: Engine, token: str, now: float | None = None) -> AttemptState:
             if row["submitted_at"] is None:
                 _submit(conn, row, now, "deadline")
             row = _attempt_row(conn, token)
+    return row
+
+
+def state(engine: Engine, token: str, now: float | None = None) -> AttemptState:
+    """The attempt as the candidate left it; an attempt past its deadline is submitted first."""
+    row = settle(engine, token, now)
     form, snapshots = load_form(engine, row["form_id"])
     orders = json.loads(row["option_orders"])
     with engine.connect() as conn:

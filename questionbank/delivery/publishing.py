@@ -90,6 +90,41 @@ def issue_access_codes(engine: Engine, form_id: str, candidate_ids: list[str | N
     return codes
 
 
+def list_codes(engine: Engine, form_id: str, now: float | None = None) -> list[dict[str, Any]]:
+    """Every access code issued for a form, oldest first, with the candidate it is bound to (or
+    that used it) and its status: unused, in-progress or submitted (past-deadline attempts
+    are submitted first)."""
+    from questionbank.delivery.attempts import expire_due
+
+    with engine.connect() as conn:
+        if conn.execute(select(db.forms.c.id).where(db.forms.c.id == form_id)).first() is None:
+            raise NotFound("form-unknown", f"no published form has id {form_id}", "form_id")
+    expire_due(engine, now)
+    query = (
+        select(
+            db.access_codes.c.code,
+            db.access_codes.c.candidate_id,
+            db.access_codes.c.created_at,
+            db.attempts.c.candidate_id.label("used_by"),
+            db.attempts.c.submitted_at,
+        )
+        .select_from(db.access_codes.outerjoin(db.attempts, db.attempts.c.id == db.access_codes.c.attempt_id))
+        .where(db.access_codes.c.form_id == form_id)
+        .order_by(db.access_codes.c.created_at, db.access_codes.c.code)
+    )
+    with engine.connect() as conn:
+        rows = conn.execute(query).all()
+    return [
+        {
+            "code": r.code,
+            "candidate_id": r.used_by or r.candidate_id or "",
+            "status": "unused" if r.used_by is None else ("submitted" if r.submitted_at is not None else "in-progress"),
+            "issued_at": r.created_at,
+        }
+        for r in rows
+    ]
+
+
 _SNAPSHOTS: dict[tuple[str, str], list[dict[str, Any]]] = {}
 
 

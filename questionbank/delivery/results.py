@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from questionbank.delivery import database as db
-from questionbank.delivery.attempts import _attempt_row, _response_matrix
+from questionbank.delivery.attempts import _attempt_row, _response_matrix, expire_due, settle
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import AccessDenied
 from questionbank.reports.data import candidate_data, cohort_report_data, date_text, published_header
@@ -19,6 +19,7 @@ from questionbank.standards import Standard
 
 def result(engine: Engine, token: str) -> dict[str, Any]:
     """The stored score of a submitted attempt (per duty, task and K/S code)."""
+    settle(engine, token)
     with engine.connect() as conn:
         row = _attempt_row(conn, token)
         stored = conn.execute(select(db.scores.c.detail).where(db.scores.c.attempt_id == row["id"])).scalar()
@@ -34,6 +35,7 @@ def review(engine: Engine, token: str) -> list[dict[str, Any]]:
     exam screen showed them shuffled). Only for submitted practice attempts: official keys
     never leave the server.
     """
+    settle(engine, token)
     with engine.connect() as conn:
         row = _attempt_row(conn, token)
         if row["mode"] != "practice" or row["submitted_at"] is None:
@@ -95,6 +97,7 @@ def attempts_of(engine: Engine, candidate_id: str) -> list[dict[str, Any]]:
 
 def form_responses(engine: Engine, form_id: str) -> tuple[list[str], np.ndarray, AnswerKey]:
     """Candidate ids and the response matrix of every submitted attempt on a form (for cohort scoring)."""
+    expire_due(engine)  # attempts past their deadline count in the cohort, swept or not
     form, snapshots = load_form(engine, form_id)
     key = answer_key(snapshots, form["rules"])
     with engine.connect() as conn:
@@ -109,6 +112,7 @@ def form_responses(engine: Engine, form_id: str) -> tuple[list[str], np.ndarray,
 
 def submitted_responses(engine: Engine, token: str) -> tuple[dict[str, Any], np.ndarray]:
     """A submitted attempt's row and its 1 x I response matrix (for reports); refuses an open attempt."""
+    settle(engine, token)
     with engine.connect() as conn:
         row = _attempt_row(conn, token)
         if row["submitted_at"] is None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any, TextIO
 
 from questionbank.interchange.spreadsheet import safe_cell
+from questionbank.labels import CODE_STATUS
 
 SCORE_PARTS = ("raw", "max", "percent", "band")
 
@@ -55,3 +56,13 @@ def write_scores(stream: TextIO, form_id: str, candidates: Sequence[str], scores
         stream.write(("," if n else "") + "\n    " + entry.replace("\n", "\n    "))
     stream.write("\n  ]\n}\n" if len(candidates) else "]\n}\n")
     return len(candidates)
+
+
+def codes_csv(codes: list[dict[str, Any]]) -> str:
+    """Access codes for the exam hall (as from ``publishing.list_codes``), in Chinese headings."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(["准考碼", "考生編號", "狀態"])
+    for entry in codes:
+        writer.writerow([safe_cell(entry["code"]), safe_cell(entry["candidate_id"]), CODE_STATUS[entry["status"]]])
+    return out.getvalue()
