@@ -173,10 +173,15 @@ def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
     assert "已發布試卷" in texts(at)
     at.text_area(key="codes_candidates").input("T01\nT02").run()
     at.button(key="issue_codes").click().run()
-    codes = list(at.dataframe[-1].value["准考碼"])
-    assert len(codes) == 2
-    token = attempts.start_official(engine, codes[0], "T01")
+    table = at.dataframe[-1].value
+    assert sorted(table["考生編號"]) == ["T01", "T02"] and set(table["狀態"]) == {"未使用"}
+    code_of = dict(zip(table["考生編號"], table["准考碼"], strict=True))
+    token = attempts.start_official(engine, code_of["T01"], "T01")
     attempts.save_answer(engine, token, 0, "A")
+    # a rerun (here: the page again) still lists the codes, now with T01's status
+    at.run()
+    table = at.dataframe[-1].value
+    assert dict(zip(table["考生編號"], table["狀態"], strict=True)) == {"T01": "作答中", "T02": "未使用"}
     attempts.submit(engine, token)
     at.switch_page("views/cohort.py").run()
     assert "交卷人數" in texts(at) and not at.exception

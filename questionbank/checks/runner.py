@@ -300,3 +300,17 @@ def validate_bank(
 def load_bank(standards_dir: str | os.PathLike[str] = "standards", items_dir: str | os.PathLike[str] = "items") -> tuple[ValidationResult, Bank]:
     """The bank as commands and pages use it: every standard, and the items that passed their checks."""
     return validate_bank([items_dir], standards_dir=standards_dir, items_dir=items_dir)
+
+
+def problems_for(result: ValidationResult, bank: Bank, standard_id: str) -> list[Problem]:
+    """The problems that concern one standard: its own file, its items (loaded or refused) and
+    its blueprint, so a page about that standard does not list everyone else's."""
+    document = bank.standard_documents.get(standard_id)
+    files = {document.file} if document else set()
+    files |= {doc.file for doc, item in bank.items if item.standard == standard_id}
+
+    def concerns(found: Problem) -> bool:
+        path = Path(found.file)
+        return found.file in files or path.parent.name == standard_id or path.stem == standard_id
+
+    return [p for p in result.problems if concerns(p)]
