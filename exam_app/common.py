@@ -102,8 +102,10 @@ def require_examiner() -> str:
     return name
 
 
-def choose_standard(key: str):
-    """A select box of the current standards (by name); returns the chosen Standard."""
+def choose_standard(key: str, default: str | None = None):
+    """A select box of the current standards (by name, official code where there is one); returns the chosen Standard."""
     standards = current_standards()
     labels = {sid: s.label for sid, s in sorted(standards.items(), key=lambda kv: kv[1].name)}
-    return standards[st.selectbox("職能基準", list(labels), format_func=labels.get, key=key)]
+    ids = list(labels)
+    index = ids.index(default) if default in ids else 0
+    return standards[st.selectbox("職能基準", ids, index=index, format_func=labels.get, key=key)]

@@ -157,6 +157,7 @@ CATALOG: dict[str, CodeInfo] = {
     "response-not-an-option": _e("Answer is not an option", "The answer names a label the question does not show, or several for a single-choice question."),
     "extra-time-invalid": _e("Extra time invalid", "Extra time must be more than 0 and at most 1440 minutes."),
     "access-code-invalid": _e("Access code invalid", "No official form has this access code, or it belongs to another candidate."),
+    "candidate-id-invalid": _e("Candidate id invalid", "A candidate id is empty or longer than 100 characters."),
     "access-code-used": _e("Access code already used", "The access code has already started an attempt."),
     "practice-not-allowed": _e("Not a practice form", "Practice attempts need a practice form; official forms need an access code."),
     "review-not-available": _e(
@@ -287,6 +288,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "form-blueprint-unknown": ("找不到試卷的藍圖", "請用 --blueprints 指定組卷時所用藍圖所在的資料夾。"),
     "form-file-exists": ("已有不同的同名試卷", "請先移走原有的試卷檔，或改存到其他資料夾；系統不會覆寫。"),
     "responses-empty": ("沒有作答資料", "CSV 只有標題列，請每位考生每一題加入一列作答。"),
+    "candidate-id-invalid": ("考生編號格式不符", "考生編號須為 1 到 100 個字元，請向監考人員確認您的編號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
 }

@@ -122,8 +122,9 @@ class Standard:
 
     @property
     def label(self) -> str:
-        """Name and code as shown to users, e.g. 會議專案執行人員 (BAS2421-002v4)."""
-        return f"{self.name} ({self.code})" if self.code else f"{self.name} ({self.id}, 無代碼)"
+        """Name and code as shown to people, e.g. 會議專案執行人員（BAS2421-002v4）; a standard without
+        an official code shows its name only (its file id is internal)."""
+        return f"{self.name}（{self.code}）" if self.code else self.name
 
 
 def standard_from_document(document: Document) -> Standard:

@@ -215,7 +215,6 @@ def test_an_unexpected_failure_shows_chinese_words_and_no_traceback(db_url, monk
 
     monkeypatch.setattr(results, "attempts_of", broken)
     at = app()
-    at.radio(key="mode").set_value("weakest").run()
     shown = texts(at)
     assert not at.exception
     assert "系統發生非預期的錯誤" in shown and "SELECT" not in shown and "RuntimeError" not in shown

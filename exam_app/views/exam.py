@@ -3,6 +3,7 @@
 import time
 
 import streamlit as st
+from streamlit.components.v1 import html
 
 from exam_app.common import get_engine, show_error
 from questionbank.delivery import attempts
@@ -76,33 +77,54 @@ top = st.columns([3, 1])
 top[0].progress(answered / total, text=f"已作答 {answered} / {total} 題")
 
 
-@st.fragment(run_every=1 if state.deadline else None)
 def countdown() -> None:
+    """The remaining time ticks in the browser (no server work per second per candidate); at zero
+    the page reloads, and the server, which enforces the deadline, submits the attempt."""
     remaining = state.remaining_seconds()
     if remaining is None:
         st.metric("剩餘時間", "不限時")
         return
-    if remaining <= 0:
-        st.rerun()  # the next run asks the server, which submits the attempt at its deadline
-    minutes, seconds = divmod(int(remaining), 60)
-    st.metric("剩餘時間", f"{minutes:02d}:{seconds:02d}")
+    html(
+        f"""<div role="timer" aria-live="off" aria-label="剩餘時間" style="font-family:sans-serif">
+<div style="font-size:14px;color:#555">剩餘時間</div>
+<div id="left" style="font-size:32px;font-variant-numeric:tabular-nums">--:--</div></div>
+<script>
+const end = Date.now() + {max(0.0, remaining) * 1000:.0f};
+function tick() {{
+  const left = Math.max(0, Math.round((end - Date.now()) / 1000));
+  document.getElementById("left").textContent =
+    String(Math.floor(left / 60)).padStart(2, "0") + ":" + String(left % 60).padStart(2, "0");
+  if (left <= 0) {{ window.parent.location.reload(); return; }}
+  setTimeout(tick, 500);
+}}
+tick();
+</script>""",
+        height=80,
+    )
 
 
 with top[1]:
     countdown()
 
 with st.sidebar:
-    st.markdown("**題號導覽**　✓ 已作答　⚑ 待檢查　○ 未作答")
-    columns = st.columns(5)
+    st.markdown("**題號導覽**　✓ 已作答　⚑ 待檢查　· 未作答")
+    # narrow buttons: the number must stay visible beside both marks (answered and flagged)
+    st.markdown(
+        "<style>section[data-testid='stSidebar'] div[data-testid='stButton'] button {padding: 0.2rem 0.1rem; min-height: 2.2rem;}</style>",
+        unsafe_allow_html=True,
+    )
+    columns = st.columns(4)
     for q in questions:
-        mark = "⚑" if q.flagged else ("✓" if q.answered else "○")
-        columns[q.position % 5].button(
-            f"{mark}{q.position + 1}",
+        marks = ("✓" if q.answered else "·") + ("⚑" if q.flagged else "")
+        state_words = ("已作答" if q.answered else "未作答") + ("，待檢查" if q.flagged else "")
+        columns[q.position % 4].button(
+            f"{q.position + 1}{marks}",
             key=f"nav-{q.position}",
             on_click=go_to,
             args=(q.position,),
             type="primary" if q.position == current.position else "secondary",
             width="stretch",
+            help=f"第 {q.position + 1} 題，{state_words}",
         )
 
 kind = {"single": "單選題", "multiple": "複選題", "true_false": "是非題"}[current.type]

@@ -1,10 +1,8 @@
-"""Candidates: choose a standard and a mode, then start (or resume) an attempt."""
-
-import secrets
+"""Candidates: a personal code, attempts in progress, then a standard and a mode to start."""
 
 import streamlit as st
 
-from exam_app.common import choose_standard, get_bank, get_engine, load_default_blueprint, show_error
+from exam_app.common import choose_standard, current_standards, get_bank, get_engine, load_default_blueprint, show_error
 from questionbank.delivery import attempts, practice, results
 from questionbank.errors import QbankError
 from questionbank.scoring import cut_label
@@ -15,14 +13,34 @@ if params.get("token"):
     # a link (or a reload) that carries an attempt token goes straight back to that attempt
     st.switch_page("views/exam.py", query_params={"token": params["token"], "me": params.get("me", "")})
 
-# A candidate's practice history is keyed by a random id kept in the URL, so only whoever holds
-# the link sees it (no account needed for practice).
-me = params.get("me") or secrets.token_urlsafe(12)
+# Practice history hangs on a personal code in the URL: no sign-up to try, and a code a person
+# can write down to see the same history on another device or after losing the link.
+me = practice.personal_code(params.get("me", "")) or practice.new_personal_code()
 if params.get("me") != me:
     st.query_params["me"] = me
 
-standard = choose_standard("standard")
+with st.expander(f"您的個人代碼：**{me}**（換裝置或網址遺失時，輸入代碼即可找回練習紀錄）"):
+    typed = st.text_input("輸入個人代碼", key="personal_code", placeholder="例如 K7QF-9XMA")
+    if st.button("使用這個代碼", key="use_code"):
+        code = practice.personal_code(typed)
+        if code is None:
+            st.error("個人代碼是 8 個英文字母或數字（例如 K7QF-9XMA），請再確認一次。")
+        else:
+            st.query_params["me"] = code
+            st.rerun()
+
+history = results.attempts_of(get_engine(), me)
+for open_attempt in practice.attempts_in_progress(history):
+    st.page_link(
+        "views/exam.py", label=f"繼續作答：{open_attempt['title']}", icon=":material/play_arrow:", query_params={"token": open_attempt["token"], "me": me}
+    )
+
+standards = current_standards()
+chosen = params.get("std") if params.get("std") in standards else None
+standard = choose_standard("standard", default=chosen)
 standard_id = standard.id
+if params.get("std") != standard_id:
+    st.query_params["std"] = standard_id
 modes = {"default": "模擬測驗（預設藍圖）", "duties": "指定職責練習", "weakest": "弱項加強練習（依歷次作答）", "official": "正式考試"}
 mode = st.radio("模式", list(modes), format_func=modes.get, key="mode")
 
@@ -33,7 +51,7 @@ def go(token: str) -> None:
 
 if mode == "official":
     code = st.text_input("准考碼", key="access_code")
-    candidate = st.text_input("考生編號", key="candidate_id")
+    candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
     if st.button("開始正式考試", key="start_official", type="primary"):
         try:
             go(attempts.start_official(get_engine(), code, candidate))
@@ -49,10 +67,14 @@ duty_names = {d.code: f"{d.code} {d.name}" for d in standard.duties if d.code in
 duties = None
 length = None
 if mode == "duties":
-    duties = st.multiselect("練習的職責", list(duty_names), format_func=duty_names.get, key="duties")
-    length = st.number_input("題數", min_value=len(duties) or 1, max_value=60, value=max(10, len(duties)), key="length")
+    duties = st.multiselect("練習的職責", list(duty_names), format_func=duty_names.get, key="duties", placeholder="請選擇一個或多個職責")
+    _, loaded = get_bank()
+    available = practice.items_available(blueprint, standard, [item for _, item in loaded.items], duties)
+    if duties:
+        most = max(len(duties), available)
+        length = st.number_input(f"題數（這些職責共有 {available} 題可用）", min_value=len(duties), max_value=most, value=min(10, most), key="length")
 elif mode == "weakest":
-    weakest = practice.weakest_duties(results.attempts_of(get_engine(), me), standard_id, list(duty_names))
+    weakest = practice.weakest_duties(history, standard_id, list(duty_names))
     if not weakest:
         st.info("還沒有這個職能基準的作答紀錄；請先完成一次模擬測驗。")
         st.stop()

@@ -31,11 +31,12 @@ except QbankError as error:
 cut = cut_percent(form["rules"], result["max"])
 st.title("測驗成績")
 who = f"考生：{state.candidate_id}　" if state.mode == "official" else ""
-st.caption(f"{state.title}　{who}試卷：{state.form_id}")
+st.text(f"{state.title}　{who}")  # st.text: a candidate id is shown as typed, never as Markdown
 cols = st.columns(3)
 cols[0].metric("總分", f"{result['raw']:g} / {result['max']:g}")
 cols[1].metric("百分比", f"{result['percent']:.1f}%")
-cols[2].metric("結果", "通過" if result["passed"] else "未通過", delta=f"及格標準 {cut:g}%", delta_color="off")
+cols[2].metric("結果", "通過" if result["passed"] else "未通過")
+st.caption(f"及格標準：{cut:g}%")
 
 
 @st.cache_data(show_spinner="產生成績報告…", max_entries=200)
@@ -57,7 +58,13 @@ if state.submitted_by == "deadline":
 
 names = {s["duty"]: s.get("duty_name", "") for s in snapshots}
 rows = [
-    {"職責": f"{duty} {names.get(duty, '')}", "百分比": d["percent"], "得分": d["raw"], "滿分": d["max"], "等級": BAND_TITLES[d["band"]]}
+    {
+        "職責": f"{duty} {names.get(duty, '')}",
+        "百分比": round(d["percent"], 1),
+        "得分": f"{d['raw']:g}",
+        "滿分": f"{d['max']:g}",
+        "等級": BAND_TITLES[d["band"]],
+    }
     for duty, d in result["duties"].items()
 ]
 frame = pd.DataFrame(rows)
@@ -65,31 +72,38 @@ bars = (
     alt.Chart(frame)
     .mark_bar()
     .encode(
-        x=alt.X("百分比:Q", scale=alt.Scale(domain=[0, 100])),
-        y=alt.Y("職責:N", sort=None),
-        color=alt.Color("等級:N", scale=alt.Scale(domain=list(BAND_TITLES.values()), range=["#d62728", "#ff9f0e", "#2ca02c"])),
+        x=alt.X("百分比:Q", scale=alt.Scale(domain=[0, 100]), title="得分百分比"),
+        y=alt.Y("職責:N", sort=None, title=None, axis=alt.Axis(labelLimit=420)),
+        color=alt.Color(
+            "等級:N",
+            scale=alt.Scale(domain=list(BAND_TITLES.values()), range=["#d62728", "#ff9f0e", "#2ca02c"]),
+            legend=alt.Legend(title="等級", orient="bottom"),
+        ),
         tooltip=["職責", "得分", "滿分", "百分比", "等級"],
     )
 )
-rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x="及格標準:Q")
+rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x=alt.X("及格標準:Q", title="得分百分比"))
 st.altair_chart(bars + rule, width="stretch")
-st.table(frame.set_index("職責"))
+st.table(frame.set_index("職責").style.format({"百分比": "{:.1f}"}))
 st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
 
 if state.mode == "practice":
     st.subheader("題目檢討")
+    st.caption("選項依您作答時看到的順序與代號排列；解析中的代號是方括號內的原始代號。")
+
+    def shown(labels) -> str:
+        return "、".join({"T": "正確", "F": "錯誤"}.get(x, x) for x in labels) or "未作答"
+
     for entry in results.review(engine, token):
         mark = "✓" if entry["earned"] == entry["points"] else ("△" if entry["earned"] > 0 else "✗")
         with st.expander(f"{mark} 第 {entry['position'] + 1} 題（{entry['task']} {entry['task_name']}）"):
-            st.markdown(entry["stem"])
-            for label, text in entry["options"]:
-                st.markdown(f"- ({label}) {text}")
-
-            def show(labels):
-                return "、".join({"T": "正確", "F": "錯誤"}.get(x, x) for x in labels) or "未作答"
-
-            st.markdown(f"你的答案：**{show(entry['answer'])}**　正確答案：**{show(entry['key'])}**　得分 {entry['earned']:g} / {entry['points']:g}")
-            st.markdown(f"解析：{entry['rationale']}")
+            st.text(entry["stem"])
+            for seen, text, original in entry["options"]:
+                st.text(f"({seen}) {text}　〔解析代號 {original}〕")
+            st.markdown(f"你的答案：**{shown(entry['answer'])}**　正確答案：**{shown(entry['key'])}**　得分 {entry['earned']:g} / {entry['points']:g}")
+            st.text(f"解析：{entry['rationale']}")
             for code, text in entry["indicators"]:
                 st.caption(f"行為指標 {code}：{text}")
-st.page_link("views/home.py", label="回首頁再練習一次", query_params={"me": st.query_params.get("me", "")})
+    st.page_link("views/home.py", label="回首頁再練習一次", query_params={"me": st.query_params.get("me", ""), "std": state.standard_id})
+else:
+    st.page_link("views/home.py", label="回首頁", query_params={"me": st.query_params.get("me", "")})

@@ -54,7 +54,7 @@ def assemble(args: argparse.Namespace) -> int:
         solver = result.solver
         gap = f", gap {solver.gap:.4%}" if solver.gap is not None else ""
         print(
-            f"{len(written)} form(s) of {blueprint.length} items for {standard.label}; solver {solver.status} in {solver.seconds:.2f} s (objective {solver.objective:.4f}{gap})"
+            f"{len(written)} form(s) of {blueprint.length} items for {standard.name} ({standard.id}); solver {solver.status} in {solver.seconds:.2f} s (objective {solver.objective:.4f}{gap})"
         )
         for path, document in written:
             per_duty = ", ".join(f"{s['duty']} {len(s['items'])}" for s in document["sections"])

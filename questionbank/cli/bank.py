@@ -44,7 +44,7 @@ def coverage(args: argparse.Namespace) -> int:
         return EXIT_OK
     for report in reports:
         s = report.standard
-        print(f"== {s.label}  [{s.status}]  active items: {report.items}  (inactive: {report.inactive_items})")
+        print(f"== {s.name} ({s.id})  [{s.status}]  active items: {report.items}  (inactive: {report.inactive_items})")
         types = ", ".join(f"{k} {v}" for k, v in sorted(report.by_type.items())) or "none"
         levels = ", ".join(f"{k} {v}" for k, v in sorted(report.by_level.items())) or "none"
         keys = ", ".join(f"{k} {v}" for k, v in report.by_key.items()) or "none"

@@ -130,7 +130,7 @@ def _start(conn: Connection, form: dict[str, Any], snapshots: list[dict[str, Any
 def _check_candidate(candidate_id: str) -> str:
     candidate_id = (candidate_id or "").strip()
     if not candidate_id or len(candidate_id) > 100:
-        raise AccessDenied("access-code-invalid", "candidate id must be 1 to 100 characters", "candidate_id")
+        raise RequestInvalid("candidate-id-invalid", "the candidate id must be 1 to 100 characters; check it with the examiner", "candidate_id")
     return candidate_id
 
 

@@ -102,3 +102,41 @@ def weakest_duties(history: list[dict[str, Any]], standard_id: str, duties: list
             seen[duty] = k + 1
     ranked = sorted(((d, sums[d] / weights[d]) for d in sums), key=lambda pair: (pair[1], natural_order(pair[0])))
     return [(d, round(v, 1)) for d, v in ranked[:count]]
+
+
+# A personal code is a practice candidate's identity: eight characters a person can write down
+# and type on another device (no 0/O/1/I/L, as access codes), grouped 4-4. 31^8 ≈ 8.5e11
+# codes: guessing someone's history is impractical, and nothing official hangs on it.
+PERSONAL_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_personal_code() -> str:
+    """A fresh personal code such as ``K7QF-9XMA``."""
+    raw = "".join(secrets.choice(PERSONAL_ALPHABET) for _ in range(8))
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def personal_code(text: str) -> str | None:
+    """The personal code in ``text`` as typed (any case, spaces or dashes, full-width), or None."""
+    import unicodedata
+
+    raw = "".join(c for c in unicodedata.normalize("NFKC", text or "").upper() if c.isalnum())
+    if len(raw) != 8 or any(c not in PERSONAL_ALPHABET for c in raw):
+        return None
+    return f"{raw[:4]}-{raw[4:]}"
+
+
+def attempts_in_progress(history: list[dict[str, Any]], now: float | None = None) -> list[dict[str, Any]]:
+    """The attempts of ``history`` (as from ``results.attempts_of``) still open, newest first."""
+    import time
+
+    now = time.time() if now is None else now
+    return [a for a in history if a["submitted_at"] is None and (a.get("deadline_at") is None or a["deadline_at"] + (a.get("extra_seconds") or 0) > now)]
+
+
+def items_available(blueprint: Blueprint, standard: Standard, items: list[Item], duties: list[str] | None) -> int:
+    """How many eligible items the chosen duties have: the most a duty practice can ask for."""
+    from questionbank.assembly import eligible_items
+
+    chosen = set(duties or blueprint.duty_ranges)
+    return sum(1 for item in eligible_items(blueprint, standard, items) if standard.duty_code(item.task) in chosen)

@@ -8,7 +8,7 @@ import numpy as np
 from sqlalchemy import Engine, select
 
 from questionbank.delivery import database as db
-from questionbank.delivery.attempts import _attempt_row, _response_matrix, expire_due, settle
+from questionbank.delivery.attempts import DISPLAY_LABELS, _attempt_row, _response_matrix, expire_due, settle
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import AccessDenied
 from questionbank.reports.data import candidate_data, cohort_report_data, date_text, published_header
@@ -31,9 +31,10 @@ def result(engine: Engine, token: str) -> dict[str, Any]:
 def review(engine: Engine, token: str) -> list[dict[str, Any]]:
     """Per question: the candidate's answer, the key, points earned, rationale and indicators.
 
-    Options are given in their original order and labels, which the rationale refers to (the
-    exam screen showed them shuffled). Only for submitted practice attempts: official keys
-    never leave the server.
+    Options, the answer and the key are in the order and letters the candidate saw (options
+    are shuffled per attempt); each option also carries its original letter, which the
+    rationale refers to. Only for submitted practice attempts: official keys never leave the
+    server.
     """
     settle(engine, token)
     with engine.connect() as conn:
@@ -46,17 +47,25 @@ def review(engine: Engine, token: str) -> list[dict[str, Any]]:
             r.position: r.answer for r in conn.execute(select(db.responses.c.position, db.responses.c.answer).where(db.responses.c.attempt_id == row["id"]))
         }
         earned = score(key, _response_matrix(conn, [row["id"]], key)).earned[0]
+    orders = json.loads(row["option_orders"])
     out = []
     for position, (snap, points) in enumerate(zip(snapshots, earned, strict=True)):
+        texts = dict((label, text) for label, text in snap["options"])
+        shown = {original: DISPLAY_LABELS[n] for n, original in enumerate(orders[position])} if snap["type"] != "true_false" else {}
+
+        def seen(labels: str | list[str], shown: dict[str, str] = shown) -> tuple[str, ...]:
+            return tuple(sorted(shown.get(label, label) for label in labels))
+
         out.append(
             {
                 "position": position,
                 "item_id": snap["id"],
                 "type": snap["type"],
                 "stem": snap["stem"],
-                "options": [tuple(o) for o in snap["options"]],
-                "answer": tuple(saved.get(position, "")),
-                "key": tuple(snap["keys"]),
+                # (letter seen, text, letter in the rationale)
+                "options": [(shown[o], texts[o], o) for o in orders[position]] if shown else [],
+                "answer": seen(saved.get(position, "")),
+                "key": seen(snap["keys"]),
                 "earned": float(points),
                 "points": float(snap["points"]),
                 "rationale": snap["rationale"],
@@ -83,6 +92,8 @@ def attempts_of(engine: Engine, candidate_id: str) -> list[dict[str, Any]]:
             db.scores.c.detail,
             db.forms.c.standard_id,
             db.forms.c.title,
+            db.attempts.c.deadline_at,
+            db.attempts.c.extra_seconds,
         )
         .select_from(db.attempts.outerjoin(db.scores, db.scores.c.attempt_id == db.attempts.c.id).join(db.forms, db.forms.c.id == db.attempts.c.form_id))
         .where(db.attempts.c.candidate_id == candidate_id)
