@@ -103,11 +103,12 @@ def start_practice(page, base: str) -> str:
 def answer_first_option(page, answered: int) -> None:
     """Choose the first option and wait until the page reports ``answered`` saved answers
     (the save runs in the rerun the click triggers; a fixed sleep would race it)."""
-    radios = page.get_by_role("radio")
+    main = page.locator("[data-testid='stMain']")  # the sidebar has radios of its own (text size)
+    radios = main.get_by_role("radio")
     if radios.count():
         radios.first.check(force=True)
     else:
-        page.get_by_role("checkbox").first.check(force=True)
+        main.get_by_role("checkbox").first.check(force=True)
     wait_text(page, f"已作答 {answered} /")
 
 

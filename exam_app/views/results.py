@@ -84,7 +84,7 @@ bars = (
 )
 rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x=alt.X("及格標準:Q", title="得分百分比"))
 st.altair_chart(bars + rule, width="stretch")
-st.table(frame.set_index("職責").style.format({"百分比": "{:.1f}"}))
+st.table(frame.assign(百分比=frame["百分比"].map(lambda v: f"{v:.1f}%")).set_index("職責"))
 st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
 
 if state.mode == "practice":
