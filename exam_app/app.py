@@ -39,7 +39,10 @@ html {{ font-size: {SIZES[size]}px; }}
 </style>""",
     unsafe_allow_html=True,
 )
+from exam_app.common import keep_session_cookie  # noqa: E402  (after set_page_config)
+
 try:
+    keep_session_cookie()
     page.run()
 except Exception:
     # the last guard: the details go to the server log, a person reads what to do (answers are

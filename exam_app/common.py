@@ -92,12 +92,50 @@ def client_id() -> str:
     return address if isinstance(address, str) and address else "local"
 
 
-def require_examiner() -> str:
-    """The logged-in examiner's name; stops the page with a login prompt otherwise."""
-    name = st.session_state.get("examiner")
+SESSION_COOKIE = "qbank_examiner"
+EXAMINER_PAGES = ("bank", "blueprints", "cohort")
+
+
+def _cookie(name: str) -> str | None:
+    value = st.context.cookies.get(name)
+    return value if isinstance(value, str) else None  # AppTest has no browser: no cookies
+
+
+def current_examiner() -> str | None:
+    """The examiner of this browser: the session token lives in a cookie (so a reload keeps the
+    login) and is checked against the database on every run (idle timeout, logout)."""
+    from questionbank.delivery import accounts
+
+    token = st.session_state.get("examiner_token") or _cookie(SESSION_COOKIE)
+    name = accounts.session_examiner(get_engine(), token) if token and not st.session_state.get("logged_out") else None
+    if name:
+        st.session_state["examiner"], st.session_state["examiner_token"] = name, token
+    else:
+        st.session_state.pop("examiner", None)
+        st.session_state.pop("examiner_token", None)
+    return name
+
+
+def keep_session_cookie() -> None:
+    """Hand the session token to the browser as a cookie (Streamlit cannot set one itself: a
+    same-origin component sets it on the page), or delete it after logout."""
+    from streamlit.components.v1 import html
+
+    token = st.session_state.get("examiner_token")
+    url = st.context.url if isinstance(st.context.url, str) else ""
+    secure = "; Secure" if url.startswith("https") else ""
+    if token and _cookie(SESSION_COOKIE) != token:
+        html(f"<script>parent.document.cookie = '{SESSION_COOKIE}={token}; path=/; max-age=43200; SameSite=Strict{secure}';</script>", height=0)
+    elif st.session_state.get("logged_out") and _cookie(SESSION_COOKIE):
+        html(f"<script>parent.document.cookie = '{SESSION_COOKIE}=; path=/; max-age=0; SameSite=Strict{secure}';</script>", height=0)
+
+
+def require_examiner(page: str) -> str:
+    """The logged-in examiner's name; stops the page with a login link that returns here otherwise."""
+    name = current_examiner()
     if not name:
         st.warning("此頁僅限考官使用，請先登入。")
-        st.page_link("views/login.py", label="前往考官登入")
+        st.page_link("views/login.py", label="前往考官登入", query_params={"next": page})
         st.stop()
     return name
 

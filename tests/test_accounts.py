@@ -159,3 +159,23 @@ def test_a_failing_database_never_prints_sql_or_the_hash(tmp_path, monkeypatch, 
     assert status == 3
     assert "$argon2" not in out.out + out.err and "INSERT" not in out.out + out.err and "examiners" not in out.out + out.err
     assert "internal error" in out.err
+
+
+def test_sessions_expire_when_idle_or_old_and_end_at_logout(engine):
+    accounts.add_examiner(engine, "Admin", PASSWORD)
+    token = accounts.open_session(engine, "admin", now=START)
+    assert accounts.session_examiner(engine, token, now=START + 60) == "Admin"
+    # each use moves the idle deadline on
+    assert accounts.session_examiner(engine, token, now=START + accounts.IDLE_SECONDS) == "Admin"
+    assert accounts.session_examiner(engine, token, now=START + 2 * accounts.IDLE_SECONDS + 1) is None
+    busy = accounts.open_session(engine, "admin", now=START)
+    for second in range(0, accounts.ABSOLUTE_SECONDS, 600):
+        assert accounts.session_examiner(engine, busy, now=START + second) == "Admin"
+    assert accounts.session_examiner(engine, busy, now=START + accounts.ABSOLUTE_SECONDS + 1) is None  # busy all day, still ends
+    other = accounts.open_session(engine, "admin", now=START)
+    accounts.close_session(engine, other, now=START + 1)
+    assert accounts.session_examiner(engine, other, now=START + 2) is None
+    assert accounts.session_examiner(engine, "forged-token", now=START) is None
+    assert accounts.session_examiner(engine, "", now=START) is None
+    with pytest.raises(NotFound):
+        accounts.open_session(engine, "nobody")

@@ -53,10 +53,11 @@ def texts(at: AppTest) -> str:
 
 
 def answer_current(at: AppTest, choice: int = 0) -> None:
-    if at.radio:
-        at.radio[0].set_value(at.radio[0].options[choice]).run()
+    radios = [r for r in at.radio if r.key != "font_size"]  # the sidebar's text-size control is a radio too
+    if radios:
+        radios[0].set_value(radios[0].options[choice]).run()
     else:
-        at.checkbox[choice].check().run()
+        [box for box in at.checkbox if not box.key.endswith("-flag")][choice].check().run()
 
 
 def test_practice_exam_saves_resumes_confirms_and_reviews(db_url, bank):

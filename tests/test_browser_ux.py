@@ -4,8 +4,6 @@ every main screen (no serious or critical violation). Screenshots: tests/artifac
 
 from __future__ import annotations
 
-import pytest
-
 from questionbank.delivery import accounts, database
 from tests.test_browser import SHOTS, browser, server, start_practice, wait_text  # noqa: F401  (browser is a fixture)
 
@@ -122,3 +120,30 @@ def test_examiner_screens_pass_the_accessibility_check(browser, tmp_path):  # no
             settled(page)
             shots(page, name)
             assert serious_violations(page) == [], path
+
+
+def test_an_examiner_login_survives_a_reload_returns_to_the_page_and_logs_out(browser, tmp_path):  # noqa: F811
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    engine = database.connect(url)
+    accounts.add_examiner(engine, "考官乙", "right password 123")
+    engine.dispose()
+    with server(url, tmp_path) as base:
+        page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-TW").new_page()
+        page.goto(f"{base}/bank")
+        wait_text(page, "此頁僅限考官使用")
+        page.get_by_role("link", name="前往考官登入").click()
+        page.get_by_label("帳號").fill("考官乙")
+        page.get_by_label("密碼").fill("right password 123")
+        page.get_by_role("button", name="登入").click()
+        wait_text(page, "驗證問題")  # back on the bank page asked for
+        settled(page)
+        page.reload()
+        wait_text(page, "驗證問題")  # still logged in after a reload
+        assert page.get_by_text("此頁僅限考官使用").count() == 0
+        page.goto(f"{base}/login")
+        wait_text(page, "已登入")
+        page.get_by_role("button", name="登出").click()
+        wait_text(page, "帳號")
+        settled(page)
+        page.goto(f"{base}/bank")
+        wait_text(page, "此頁僅限考官使用")

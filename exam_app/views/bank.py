@@ -12,7 +12,7 @@ from questionbank.coverage import coverage
 from questionbank.problems import describe_zh
 from questionbank.standards import natural_order
 
-require_examiner()
+require_examiner("bank")
 st.title("題庫總覽")
 result, loaded = get_bank()
 standard = choose_standard("bank_standard")

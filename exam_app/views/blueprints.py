@@ -16,7 +16,7 @@ from questionbank.labels import CODE_STATUS
 from questionbank.problems import describe_zh
 from questionbank.scoring import Rules
 
-examiner = require_examiner()
+examiner = require_examiner("blueprints")
 st.title("藍圖與組卷")
 _, loaded = get_bank()
 standard = choose_standard("bp_standard")

@@ -9,7 +9,7 @@ from questionbank.delivery import publishing, results
 from questionbank.interchange.scores_csv import cohort_csv
 from questionbank.stats.cohort import cohort_summary
 
-require_examiner()
+require_examiner("cohort")
 st.title("成績統計")
 forms = publishing.list_forms(get_engine())
 if not forms:

@@ -152,3 +152,51 @@ def login(engine: Engine, name: str, password: str, client: str = "", now: float
         with db.writing(engine) as conn:
             conn.execute(update(db.login_attempts).where(db.login_attempts.c.id == slot).values(success=True))
     return ok
+
+
+# An examiner session ends after 30 idle minutes or 12 hours in all (OWASP Session Management
+# Cheat Sheet: idle 15–30 min for sensitive applications; an absolute limit besides).
+IDLE_SECONDS = 30 * 60
+ABSOLUTE_SECONDS = 12 * 3600
+
+
+def _digest(token: str) -> str:
+    import hashlib
+
+    return hashlib.sha256((token or "").encode()).hexdigest()
+
+
+def open_session(engine: Engine, name: str, now: float | None = None) -> str:
+    """A new session for a logged-in examiner; returns the secret token the browser keeps."""
+    import secrets
+
+    now = time.time() if now is None else now
+    token = secrets.token_urlsafe(32)
+    with db.writing(engine) as conn:
+        row = conn.execute(select(db.examiners.c.name).where(db.examiners.c.name_key == name_key(name))).first()
+        if row is None:
+            raise NotFound("examiner-unknown", f"no examiner is named '{normalise_name(name)}'", "name")
+        conn.execute(insert(db.examiner_sessions).values(token_sha256=_digest(token), name=row.name, created_at=now, last_seen=now))
+    return token
+
+
+def session_examiner(engine: Engine, token: str, now: float | None = None) -> str | None:
+    """The examiner a session token belongs to, or None when unknown, closed or expired; each
+    use moves the idle deadline on."""
+    if not token:
+        return None
+    now = time.time() if now is None else now
+    with db.writing(engine) as conn:
+        row = conn.execute(select(db.examiner_sessions).where(db.examiner_sessions.c.token_sha256 == _digest(token))).mappings().first()
+        if row is None or row["closed_at"] is not None or now - row["last_seen"] > IDLE_SECONDS or now - row["created_at"] > ABSOLUTE_SECONDS:
+            return None
+        conn.execute(update(db.examiner_sessions).where(db.examiner_sessions.c.token_sha256 == row["token_sha256"]).values(last_seen=now))
+        return row["name"]
+
+
+def close_session(engine: Engine, token: str, now: float | None = None) -> None:
+    """Log out: the token never works again."""
+    with db.writing(engine) as conn:
+        conn.execute(
+            update(db.examiner_sessions).where(db.examiner_sessions.c.token_sha256 == _digest(token)).values(closed_at=time.time() if now is None else now)
+        )

@@ -124,6 +124,16 @@ examiners = Table(
     UniqueConstraint("name", name="uq_examiners_name"),
 )
 
+examiner_sessions = Table(
+    "examiner_sessions",
+    metadata,
+    Column("token_sha256", String(64), primary_key=True),  # the token itself is never stored
+    Column("name", String(100), nullable=False),
+    Column("created_at", Float, nullable=False),
+    Column("last_seen", Float, nullable=False),
+    Column("closed_at", Float),
+)
+
 login_attempts = Table(
     "login_attempts",
     metadata,
