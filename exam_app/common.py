@@ -72,9 +72,14 @@ def current_standards():
 
 
 def load_default_blueprint(standard_id: str):
-    from questionbank.checks.runner import load_blueprint
+    """The blueprint of record: the draft an examiner made the default, else the shipped file."""
+    from questionbank.checks.runner import load_blueprint, parse_blueprint
+    from questionbank.delivery.drafts import default_draft
 
     _, loaded = get_bank()
+    draft = default_draft(get_engine(), standard_id)
+    if draft is not None:
+        return parse_blueprint(f"草稿 #{draft.id}", draft.text.encode("utf-8"), loaded.standards)
     path = paths().blueprints / f"{standard_id}.yaml"
     if not path.exists():
         return None, []

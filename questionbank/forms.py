@@ -308,3 +308,17 @@ def same_form(path: str | Path, document: dict[str, Any]) -> bool:
     if not isinstance(existing, dict):
         return False
     return {k: v for k, v in existing.items() if k != "solver"} == {k: v for k, v in document.items() if k != "solver"}
+
+
+def form_preview(document: dict[str, Any], items: list[Item]) -> list[dict[str, Any]]:
+    """The questions of a form in order, with their keys: what an examiner reads before publishing."""
+    by_id = {item.id: item for item in items}
+    out = []
+    for section in document.get("sections", []):
+        for entry in section.get("items", []):
+            item = by_id.get(entry.get("id"))
+            if item is None:
+                continue
+            key = ("正確" if item.answer else "錯誤") if item.type == "true_false" else "、".join(item.keys)
+            out.append({"id": item.id, "type": item.type, "task": item.task, "stem": item.stem, "options": list(item.options), "key": key})
+    return out

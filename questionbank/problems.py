@@ -165,6 +165,8 @@ CATALOG: dict[str, CodeInfo] = {
         "Keys and rationales are shown only for submitted practice attempts; score reports exist once an attempt is submitted.",
     ),
     "examiner-unknown": _e("Unknown examiner", "No examiner account has this name."),
+    "draft-invalid": _e("Draft invalid", "A blueprint draft is empty or too large."),
+    "draft-unknown": _e("Unknown draft", "No saved draft of this standard has this id."),
     "examiner-exists": _e("Examiner exists", "An examiner account with this name exists already."),
     "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
@@ -289,6 +291,8 @@ _ZH: dict[str, tuple[str, str]] = {
     "form-file-exists": ("已有不同的同名試卷", "請先移走原有的試卷檔，或改存到其他資料夾；系統不會覆寫。"),
     "responses-empty": ("沒有作答資料", "CSV 只有標題列，請每位考生每一題加入一列作答。"),
     "candidate-id-invalid": ("考生編號格式不符", "考生編號須為 1 到 100 個字元，請向監考人員確認您的編號。"),
+    "draft-invalid": ("藍圖草稿無效", "草稿不可空白，也不可超過 256 KB，請確認藍圖內容。"),
+    "draft-unknown": ("找不到藍圖草稿", "請從草稿清單重新選擇。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
 }

@@ -161,7 +161,7 @@ def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
     at.switch_page("views/blueprints.py").run()
     at.selectbox(key="bp_standard").set_value("KMC2432-001v2").run()
     assert "可行" in texts(at)
-    editor = at.text_area(key="bp_text_KMC2432-001v2")
+    editor = at.text_area(key="bp_text_KMC2432-001v2_0")
     editor.input(editor.value.replace("length: 30", "length: 300")).run()
     assert "無法組卷" in texts(at) and at.button(key="assemble").disabled
     frame = at.dataframe[0].value
@@ -170,8 +170,16 @@ def test_examiner_flow_bank_blueprint_publish_codes_and_results(db_url, bank):
     at.button(key="assemble").click().run()
     forms = at.session_state["assembled"]
     assert len(forms) == 2
+    # nothing was saved by checking or assembling
+    assert at.selectbox(key="bp_version_KMC2432-001v2").options == ["預設藍圖"]
+    # the examiner reads the questions, with keys, before publishing
+    at.toggle(key=f"preview-{forms[0]['form_id']}").set_value(True).run()
+    shown = "\n".join(t.value for t in at.text)
+    assert shown.count("答案：") == forms[0]["length"]
     at.button(key=f"publish-{forms[0]['form_id']}").click().run()
     assert "已發布試卷" in texts(at)
+    at.run()
+    assert f"publish-{forms[0]['form_id']}" not in [b.key for b in at.button] and "這份試卷已發布" in texts(at)
     at.text_area(key="codes_candidates").input("T01\nT02").run()
     at.button(key="issue_codes").click().run()
     table = at.dataframe[-1].value
@@ -230,3 +238,36 @@ def test_a_default_blueprint_with_a_raw_cut_shows_it_in_words(db_url, tmp_path, 
     at = app()
     assert not at.exception
     assert "28 分及格" in texts(at)
+
+
+def test_the_blueprint_of_record_changes_only_by_a_deliberate_step(db_url, bank):
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "考官丙", "right password 123")
+    at = login(app(), "考官丙", "right password 123")
+    at.switch_page("views/blueprints.py").run()
+    at.selectbox(key="bp_standard").set_value("KMC3332-002v1").run()
+    assert "出廠藍圖" in texts(at)
+    editor = at.text_area(key="bp_text_KMC3332-002v1_0")
+    shipped_length = next(line for line in editor.value.splitlines() if line.startswith("length:"))
+    editor.input(editor.value.replace(shipped_length, "length: 12")).run()
+    at.button(key="save_draft").click().run()
+    assert "已儲存草稿" in texts(at)
+    from questionbank.delivery import drafts
+
+    (draft,) = drafts.drafts(engine, "KMC3332-002v1")
+    draft_id = draft.id
+    assert draft.saved_by == "考官丙" and "length: 12" in draft.text
+    # saving does not change what candidates get
+    home = app()
+    home.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    assert f"共 {shipped_length.split()[1]} 題" in texts(home)
+    at.selectbox(key="bp_version_KMC3332-002v1").set_value(draft_id).run()
+    at.button(key="make_default").click().run()
+    home = app()
+    home.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    assert "共 12 題" in texts(home)
+    at.button(key="reset_default").click().run()
+    home = app()
+    home.selectbox(key="standard").set_value("KMC3332-002v1").run()
+    assert f"共 {shipped_length.split()[1]} 題" in texts(home)
+    engine.dispose()

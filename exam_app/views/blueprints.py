@@ -1,20 +1,19 @@
 """Examiners: edit a blueprint with a live feasibility check, assemble and preview forms, publish, issue access codes."""
 
-from pathlib import Path
+import time
 
 import pandas as pd
 import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
 from questionbank.assembly import assemble, shortfalls
-from questionbank.checks.runner import load_blueprint, parse_blueprint
-from questionbank.delivery import publishing
+from questionbank.checks.runner import parse_blueprint
+from questionbank.delivery import drafts, publishing
 from questionbank.errors import QbankError
-from questionbank.forms import form_documents, form_summary
+from questionbank.forms import form_documents, form_preview, form_summary
 from questionbank.interchange.scores_csv import codes_csv
-from questionbank.labels import CODE_STATUS
+from questionbank.labels import CODE_STATUS, COGNITIVE_LEVELS, ITEM_TYPES
 from questionbank.problems import describe_zh
-from questionbank.scoring import Rules
 
 examiner = require_examiner("blueprints")
 st.title("藍圖與組卷")
@@ -22,18 +21,24 @@ _, loaded = get_bank()
 standard = choose_standard("bp_standard")
 standard_id = standard.id
 items = [item for _, item in loaded.items]
-saved = Path("var") / "blueprints" / f"{standard_id}.yaml"
-default = paths().blueprints / f"{standard_id}.yaml"
-source = saved if saved.exists() else default
-text = st.text_area(
-    "藍圖（YAML，格式見 docs/blueprint-format.md）",
-    value=source.read_text(encoding="utf-8") if source.exists() else "",
-    height=420,
-    key=f"bp_text_{standard_id}",
-)
+flash = st.session_state.pop("bp_flash", None)
+if flash:
+    st.success(flash)
+shipped = paths().blueprints / f"{standard_id}.yaml"
+record = drafts.default_draft(get_engine(), standard_id)
+history = drafts.drafts(get_engine(), standard_id)
+st.caption(f"目前的預設藍圖：{'草稿 #' + str(record.id) + '（' + record.saved_by + '）' if record else '出廠藍圖 ' + shipped.name}")
+versions = {0: "預設藍圖"} | {d.id: f"草稿 #{d.id}　{time.strftime('%Y-%m-%d %H:%M', time.localtime(d.saved_at))}　{d.saved_by}　{d.note}" for d in history}
+chosen = st.selectbox("載入到編輯器", list(versions), format_func=versions.get, key=f"bp_version_{standard_id}")
+if chosen:
+    start_text = next(d.text for d in history if d.id == chosen)
+else:
+    start_text = record.text if record else (shipped.read_text(encoding="utf-8") if shipped.exists() else "")
+text = st.text_area("藍圖（YAML，格式見 docs/blueprint-format.md）", value=start_text, height=420, key=f"bp_text_{standard_id}_{chosen}")
 
 # Live feasibility: parse what is in the editor and count every requirement against the bank.
-blueprint, problems = parse_blueprint(str(saved), text.encode("utf-8"), loaded.standards)
+# Nothing is saved by checking or assembling; saving a draft is its own step.
+blueprint, problems = parse_blueprint("編輯器", text.encode("utf-8"), loaded.standards)
 mismatch = blueprint is not None and blueprint.standard != standard_id
 found = problems + (shortfalls(blueprint, standard, items) if blueprint is not None and not mismatch else [])
 errors = [p for p in found if p.severity.value == "error"] or ([True] if mismatch else [])
@@ -41,14 +46,30 @@ if mismatch:
     st.error(f"藍圖的 standard 是 {blueprint.standard}，與所選職能基準 {standard_id} 不同。")
 elif errors:
     st.error(f"藍圖有 {len(errors)} 個問題，無法組卷：")
-    st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "代碼": p.code, "說明": describe_zh(p)} for p in found]), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "說明": describe_zh(p), "代碼": p.code} for p in found]), hide_index=True, width="stretch")
 else:
     st.success(f"可行：題庫足以組成 {blueprint.forms} 份 {blueprint.length} 題的試卷。")
 
+row = st.columns([2, 1, 1, 1])
+note = row[0].text_input("草稿說明（選填）", key="draft_note", max_chars=200)
+if row[1].button("儲存草稿", key="save_draft", disabled=not text.strip()):
+    try:
+        saved_id = drafts.save_draft(get_engine(), standard_id, text, examiner, note)
+    except QbankError as error:
+        show_error(error)
+    else:
+        st.session_state["bp_flash"] = f"已儲存草稿 #{saved_id}。"
+        st.rerun()
+if row[2].button("設為預設藍圖", key="make_default", disabled=bool(errors) or blueprint is None or not chosen):
+    drafts.make_default(get_engine(), standard_id, chosen, examiner)
+    st.session_state["bp_flash"] = f"草稿 #{chosen} 已成為預設藍圖；考生的模擬測驗從現在起使用它。"
+    st.rerun()
+if row[3].button("還原為出廠藍圖", key="reset_default", disabled=record is None):
+    drafts.make_default(get_engine(), standard_id, None, examiner)
+    st.session_state["bp_flash"] = "已還原為出廠藍圖。"
+    st.rerun()
+
 if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or blueprint is None):
-    saved.parent.mkdir(parents=True, exist_ok=True)
-    saved.write_text(text, encoding="utf-8")
-    blueprint, _ = load_blueprint(saved, loaded.standards)
     result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)))
     if not result.ok:
         for p in result.problems:
@@ -56,9 +77,6 @@ if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or 
     else:
         st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
         st.session_state["assembled_blueprint"] = blueprint
-        st.session_state["assembled_rules"] = Rules(
-            blueprint.cut_percent, blueprint.cut_raw, blueprint.multiple_scoring, dict(blueprint.duty_minimum_percent)
-        ).to_dict()
 st.number_input("亂數種子（換一個種子可得到另一份合格試卷）", min_value=0, value=0, key="seed")
 
 by_id = {item.id: item for item in items}
@@ -66,13 +84,24 @@ for document in st.session_state.get("assembled", []):
     if document["standard"]["id"] != standard_id:
         continue
     summary = form_summary(document, standard, items)
-    with st.expander(f"試卷 {document['form_id']}（{document['length']} 題，求解 {document['solver']['status']}）", expanded=True):
-        st.dataframe(pd.DataFrame(summary.duty_levels).T.fillna(0).astype(int), width="stretch")
+    published = publishing.is_published(get_engine(), document["form_id"])
+    with st.expander(f"試卷 {document['form_id']}（{document['length']} 題）{'　已發布' if published else ''}", expanded=not published):
+        table = pd.DataFrame(summary.duty_levels).T.fillna(0).astype(int).rename(columns=COGNITIVE_LEVELS)
+        st.dataframe(table, width="stretch")
         kinds = summary.types
         st.write(
             f"題型：單選 {kinds.get('single', 0)}、複選 {kinds.get('multiple', 0)}、是非 {kinds.get('true_false', 0)}；平均難度 {summary.mean_difficulty or 0:.2f}（1 易 – 3 難）"
         )
-        if st.button("發布為正式試卷（發布後不可修改）", key=f"publish-{document['form_id']}"):
+        if st.toggle("逐題預覽（含答案，僅考官可見）", key=f"preview-{document['form_id']}"):
+            for number, entry in enumerate(form_preview(document, items), start=1):
+                st.markdown(f"**{number}.** （{ITEM_TYPES[entry['type']]}，{entry['task']}）")
+                st.text(entry["stem"])
+                for label, option in entry["options"]:
+                    st.text(f"({label}) {option}")
+                st.text(f"答案：{entry['key']}　｜　{entry['id']}")
+        if published:
+            st.info("這份試卷已發布；已發布的試卷不會改變。要另一份試卷，請換一個亂數種子再組卷。")
+        elif st.button("發布為正式試卷（發布後不可修改）", key=f"publish-{document['form_id']}"):
             try:
                 publishing.publish_form(
                     get_engine(),

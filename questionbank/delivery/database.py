@@ -124,6 +124,28 @@ examiners = Table(
     UniqueConstraint("name", name="uq_examiners_name"),
 )
 
+blueprint_drafts = Table(
+    "blueprint_drafts",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("standard_id", String(200), nullable=False),
+    Column("text", Text, nullable=False),
+    Column("note", String(200), nullable=False, default=""),
+    Column("saved_by", String(100), nullable=False),
+    Column("saved_at", Float, nullable=False),
+)
+
+# every change of a standard's blueprint of record, newest last (draft_id NULL: the shipped file)
+blueprint_defaults = Table(
+    "blueprint_defaults",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("standard_id", String(200), nullable=False),
+    Column("draft_id", Integer, ForeignKey("blueprint_drafts.id")),
+    Column("set_by", String(100), nullable=False),
+    Column("set_at", Float, nullable=False),
+)
+
 examiner_sessions = Table(
     "examiner_sessions",
     metadata,

@@ -158,6 +158,11 @@ def load_form(bind: Engine | Connection, form_id: str) -> tuple[dict[str, Any], 
     return form, snaps
 
 
+def is_published(engine: Engine, form_id: str) -> bool:
+    with engine.connect() as conn:
+        return conn.execute(select(db.forms.c.id).where(db.forms.c.id == form_id)).first() is not None
+
+
 def list_forms(engine: Engine, kind: str | None = None, standard_id: str | None = None) -> list[dict[str, Any]]:
     query = select(db.forms.c.id, db.forms.c.kind, db.forms.c.standard_id, db.forms.c.title, db.forms.c.published_at, db.forms.c.form_sha256)
     if kind:
