@@ -21,3 +21,18 @@ def test_other_standards_unsubmitted_attempts_and_unknown_duties_are_ignored():
     history = [_attempt("other", T1=0.0), {"standard_id": "S", "detail": None}, _attempt("S", T1=50.0, T9=0.0)]
     assert weakest_duties(history, "S", ["T1", "T2"]) == [("T1", 50.0)]
     assert weakest_duties([], "S", ["T1"]) == []
+
+
+def test_practice_results_pool_across_forms():
+    from questionbank.stats.cohort import results_summary
+
+    details = [
+        {"percent": 80.0, "passed": True, "duties": {"T1": {"percent": 100.0}, "T2": {"percent": 60.0}}},
+        {"percent": 40.0, "passed": False, "duties": {"T1": {"percent": 50.0}}},
+        {"percent": 100.0, "passed": True, "duties": {"T2": {"percent": 100.0}}},
+    ]
+    pooled = results_summary(details)
+    assert pooled["attempts"] == 3 and pooled["pass_rate"] == 66.67
+    assert pooled["percent"]["mean"] == 73.33 and pooled["histogram"]["counts"][4] == 1 and pooled["histogram"]["counts"][9] == 1
+    assert {d["code"]: (d["attempts"], d["percent"]["mean"]) for d in pooled["duties"]} == {"T1": (2, 75.0), "T2": (2, 80.0)}
+    assert results_summary([])["attempts"] == 0

@@ -163,3 +163,14 @@ def published_cohort_report_data(engine: Any, form_id: str, standards: dict[str,
     _, matrix, _ = form_responses(engine, form_id)
     standard = (standards or {}).get(form["standard_id"])
     return cohort_report_data(published_header(form, snapshots, standard), snapshots, form["rules"], matrix, now=now)
+
+
+def practice_details(engine: Engine, standard_id: str) -> list[dict[str, Any]]:
+    """The stored results of every submitted practice attempt on a standard (for pooled statistics)."""
+    query = (
+        select(db.scores.c.detail)
+        .select_from(db.scores.join(db.attempts, db.attempts.c.id == db.scores.c.attempt_id).join(db.forms, db.forms.c.id == db.attempts.c.form_id))
+        .where(db.forms.c.kind == "practice", db.forms.c.standard_id == standard_id)
+    )
+    with engine.connect() as conn:
+        return [json.loads(text) for text in conn.execute(query).scalars()]

@@ -65,3 +65,23 @@ def cohort_summary(key: AnswerKey, responses: np.ndarray, *, bin_width: int = 10
         "histogram": histogram(scores.percent, bin_width),
         "duties": duties,
     }
+
+
+def results_summary(details: list[dict[str, Any]]) -> dict[str, Any]:
+    """Stored results (``scores.detail`` of many attempts, possibly on different forms) pooled:
+    attempts, pass rate, spread of percent, and per duty the spread of duty percentages. Used
+    for practice, where every attempt has a form of its own."""
+    percent = np.array([d["percent"] for d in details], dtype=np.float64)
+    passed = sum(bool(d["passed"]) for d in details)
+    duties: dict[str, list[float]] = {}
+    for detail in details:
+        for code, duty in detail.get("duties", {}).items():
+            duties.setdefault(code, []).append(float(duty["percent"]))
+    return {
+        "attempts": len(details),
+        "passed": passed,
+        "pass_rate": round(100.0 * passed / len(details), 2) if details else None,
+        "percent": spread(percent),
+        "histogram": histogram(percent) if details else histogram(np.zeros(0)),
+        "duties": [{"code": code, "attempts": len(values), "percent": spread(np.array(values))} for code, values in duties.items()],
+    }
