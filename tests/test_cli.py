@@ -92,3 +92,23 @@ def test_coverage_unknown_standard(capsys):
 def test_console_script_help_runs():
     out = subprocess.run([sys.executable, "-m", "questionbank", "--help"], capture_output=True, text=True, check=True)
     assert "validate" in out.stdout and "coverage" in out.stdout
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["assemble", "blueprints/BAS2421-002v4.yaml", "--gap", "nan"],
+        ["assemble", "blueprints/BAS2421-002v4.yaml", "--gap", "inf"],
+        ["assemble", "blueprints/BAS2421-002v4.yaml", "--time-limit", "-1"],
+        ["assemble", "blueprints/BAS2421-002v4.yaml", "--forms", "0"],
+        ["assemble", "blueprints/BAS2421-002v4.yaml", "--seed", "1.5"],
+        ["publish", "f.json", "--codes", "-3"],
+        ["report", "--form", "f.json", "--responses", "r.csv", "-o", "x", "--workers", "0"],
+        ["serve", "--port", "70000"],
+    ],
+)
+def test_out_of_range_options_are_usage_errors(argv, capsys):
+    with pytest.raises(SystemExit) as stop:
+        main(argv)
+    assert stop.value.code == 2
+    assert "qbank: error: argument" in capsys.readouterr().err
