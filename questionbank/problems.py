@@ -171,6 +171,12 @@ CATALOG: dict[str, CodeInfo] = {
     "login-rate-limited": _e("Too many failed logins", "Logins for this name are refused for a while after repeated failures."),
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
     "database-unavailable": _e("Database unavailable", "The database cannot be opened or migrated; check QBANK_DATABASE_URL and that ./var/ is writable."),
+    "challenge-not-allowed": _e("Challenge not allowed", "Challenges are for submitted official attempts."),
+    "challenge-window-closed": _e("Challenge window closed", "The time for challenges after this exam has passed."),
+    "challenge-duplicate": _e("Question already challenged", "This question was already challenged on this attempt."),
+    "challenge-reason-invalid": _e("Challenge reason missing", "A challenge needs a reason of 1 to 2,000 characters."),
+    "challenge-cite-unknown": _e("Cited code unknown", "The cited task or indicator is not in the form's standard."),
+    "ruling-invalid": _e("Ruling invalid", "A ruling needs a kind, a reason and, to add or replace a key, valid labels."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
 
@@ -293,6 +299,12 @@ _ZH: dict[str, tuple[str, str]] = {
     "candidate-id-invalid": ("考生編號格式不符", "考生編號須為 1 到 100 個字元，請向監考人員確認您的編號。"),
     "draft-invalid": ("藍圖草稿無效", "草稿不可空白，也不可超過 256 KB，請確認藍圖內容。"),
     "draft-unknown": ("找不到藍圖草稿", "請從草稿清單重新選擇。"),
+    "challenge-not-allowed": ("無法提出疑義", "試題疑義僅限已交卷的正式考試。"),
+    "challenge-window-closed": ("疑義期限已過", "本次考試的試題疑義申請期限已過。"),
+    "challenge-duplicate": ("此題已提出疑義", "同一題只能提出一次疑義，請等待考官裁定。"),
+    "challenge-reason-invalid": ("請填寫疑義理由", "請說明理由（1 到 2,000 字）。"),
+    "challenge-cite-unknown": ("引用的代碼不存在", "請從清單中選擇本職能基準的工作任務或行為指標。"),
+    "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
 }

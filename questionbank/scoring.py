@@ -210,11 +210,22 @@ def score(key: AnswerKey, responses: np.ndarray) -> Scores:
     responses = np.asarray(responses, dtype=np.uint32)
     if responses.ndim != 2 or responses.shape[1] != len(key.items):
         raise ValueError(f"responses must be candidates x {len(key.items)} items, got shape {responses.shape}")
+    return scores_from_earned(key, earned_points(key, responses))
+
+
+def earned_points(key: AnswerKey, responses: np.ndarray) -> np.ndarray:
+    """C x I points earned per item under ``key`` (the first step of :func:`score`)."""
+    responses = np.asarray(responses, dtype=np.uint32)
     answered = responses != 0
     wrong = np.bitwise_count(responses ^ key.key_mask).astype(np.float64)
     partial_credit = np.clip((key.n_options - 2.0 * wrong) / key.n_options, 0.0, 1.0)
     credit = np.where(key.partial, partial_credit, wrong == 0)
-    earned = np.where(answered, credit, 0.0) * key.points
+    return np.where(answered, credit, 0.0) * key.points
+
+
+def scores_from_earned(key: AnswerKey, earned: np.ndarray) -> Scores:
+    """Totals, subscores, pass/fail and bands from a C x I matrix of points earned (rescoring
+    after a key amendment changes ``earned`` and then scores it as usual)."""
     raw = earned.sum(axis=1)
     maximum = float(key.points.sum())
     percent = 100.0 * raw / maximum if maximum else np.zeros_like(raw)

@@ -51,6 +51,7 @@ forms = Table(
     Column("source", Text, nullable=False),  # JSON: the assembled form document (blueprint, bank hashes, solver)
     Column("published_by", String(100)),
     Column("published_at", Float, nullable=False),
+    Column("challenge_days", Integer, nullable=False, default=7),  # 試題疑義 window after submission (0006)
 )
 
 form_items = Table(
@@ -111,6 +112,51 @@ scores = Table(
     Column("passed", Boolean, nullable=False),
     Column("detail", Text, nullable=False),  # JSON: per duty, task and K/S code
     Column("scored_at", Float, nullable=False),
+    Column("revision", Integer, nullable=False, default=1),  # raised by each rescoring that changes it (0006)
+)
+
+amendments = Table(
+    "amendments",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("form_id", String(200), ForeignKey("forms.id"), nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("kind", String(20), nullable=False),  # reject | add-key | replace-key | void-credit | void-drop
+    Column("keys", Text, nullable=False, default="[]"),
+    Column("reason", Text, nullable=False),
+    Column("ruled_by", String(100), nullable=False),
+    Column("ruled_at", Float, nullable=False),
+)
+
+challenges = Table(
+    "challenges",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("form_id", String(200), ForeignKey("forms.id"), nullable=False),
+    Column("attempt_id", Integer, ForeignKey("attempts.id"), nullable=False),
+    Column("position", Integer, nullable=False),
+    Column("item_id", String(200), nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("cites", String(40), nullable=False, default=""),
+    Column("filed_at", Float, nullable=False),
+    Column("amendment_id", Integer, ForeignKey("amendments.id")),
+    UniqueConstraint("attempt_id", "position", name="uq_challenges_attempt_position"),
+)
+
+score_revisions = Table(
+    "score_revisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("attempt_id", Integer, ForeignKey("attempts.id"), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("raw", Float, nullable=False),
+    Column("max", Float, nullable=False),
+    Column("percent", Float, nullable=False),
+    Column("passed", Boolean, nullable=False),
+    Column("detail", Text, nullable=False),
+    Column("reason", Text, nullable=False),
+    Column("scored_at", Float, nullable=False),
+    UniqueConstraint("attempt_id", "revision", name="uq_score_revisions"),
 )
 
 examiners = Table(
