@@ -55,7 +55,9 @@ def engine(database_url):
 def _sit(engine, shipped, answers_per_candidate, form_id="ch", cut=70.0):  # noqa: F811
     """Publish an official form, and have each candidate answer (original labels) and submit."""
     standard, snaps = shipped
-    publishing.publish(engine, form_id, snaps, Rules(cut, None, "partial"), kind="official", standard=standard, title="正式", time_limit_minutes=None, now=START)
+    publishing.publish(
+        engine, form_id, snaps, Rules(cut, None, "partial"), kind="official", standard=standard, title="正式", time_limit_minutes=None, now=START
+    )
     tokens = {}
     for cid, answers in answers_per_candidate.items():
         (code,) = publishing.issue_access_codes(engine, form_id, [cid], now=START)
@@ -65,7 +67,9 @@ def _sit(engine, shipped, answers_per_candidate, form_id="ch", cut=70.0):  # noq
             question = state.questions[position]
             order = {o: d for d, o in zip([label for label, _ in question.options] or ["T", "F"], _orders(engine, token)[position], strict=False)}
             shown = [order.get(o, o) for o in original] if question.type != "true_false" else original == ["T"]
-            attempts.save_answer(engine, token, position, shown if question.type == "multiple" else (shown[0] if isinstance(shown, list) else shown), now=START + 1)
+            attempts.save_answer(
+                engine, token, position, shown if question.type == "multiple" else (shown[0] if isinstance(shown, list) else shown), now=START + 1
+            )
         attempts.submit(engine, token, now=START + 10)
         tokens[cid] = token
     return snaps, tokens
@@ -103,12 +107,12 @@ def _independent_total(snaps, answers, rules, amend=None):
 
 @pytest.mark.parametrize("kind", ["reject", "add-key", "replace-key", "void-credit", "void-drop"])
 def test_each_ruling_changes_exactly_the_affected_scores(engine, shipped, kind):  # noqa: F811
-    standard, snaps = shipped
+    _standard, snaps = shipped
     singles = [n for n, s in enumerate(snaps) if s["type"] == "single"]
     target = singles[0]
     key = snaps[target]["keys"][0]
     other = next(label for label, _ in snaps[target]["options"] if label != key)
-    everyone_right = {n: list(s["keys"]) if s["type"] != "true_false" else list(s["keys"]) for n, s in enumerate(snaps) if n != target}
+    everyone_right = {n: list(s["keys"]) for n, s in enumerate(snaps) if n != target}
     # A: right everywhere, chose the key on the target; B: right elsewhere, chose `other`; C: left the target blank
     plan = {"A": {**everyone_right, target: [key]}, "B": {**everyone_right, target: [other]}, "C": dict(everyone_right)}
     snaps, tokens = _sit(engine, shipped, plan)
@@ -143,7 +147,7 @@ def test_each_ruling_changes_exactly_the_affected_scores(engine, shipped, kind):
 
 
 def test_the_flip_report_lists_exactly_those_whose_pass_fail_changed(engine, shipped):  # noqa: F811
-    standard, snaps = shipped
+    _standard, snaps = shipped
     n = len(snaps)
     needed = int(np.ceil(0.7 * n))  # points to pass at 70%
     singles = [k for k, s in enumerate(snaps) if s["type"] == "single"]
@@ -161,7 +165,7 @@ def test_the_flip_report_lists_exactly_those_whose_pass_fail_changed(engine, shi
         "safe": {**right(n - 1), target: [key]},  # passes either way
         "low": {**right(2), target: [other]},  # fails either way, though its raw rises
     }
-    snaps, tokens = _sit(engine, shipped, plan, form_id="flip")
+    snaps, _tokens = _sit(engine, shipped, plan, form_id="flip")
     challenges.rule(engine, "flip", snaps[target]["id"], "replace-key", "原答案有誤", "考官甲", keys=[other], now=START + DAY)
     flips = challenges.rescore(engine, "flip", now=START + DAY)
     assert sorted(f.candidate_id for f in flips if f.flipped) == ["edge-fail", "edge-pass"]
@@ -200,3 +204,24 @@ def test_challenges_are_refused_late_twice_on_practice_and_without_a_reason(engi
     with pytest.raises(AccessDenied) as err:
         challenges.file_challenge(engine, practice_token, 1, "理由", now=START + DAY)
     assert err.value.code == "challenge-not-allowed"
+
+
+def test_cli_challenges_rule_and_rescore(engine, shipped, database_url, monkeypatch, capsys, tmp_path):  # noqa: F811
+    from questionbank.cli import main
+
+    snaps, tokens = _sit(engine, shipped, {"A": {}}, form_id="cli")
+    challenges.file_challenge(engine, tokens["A"], 1, "答案有兩個", now=START + DAY)
+    monkeypatch.setenv("QBANK_DATABASE_URL", database_url)
+    assert main(["challenges", "list", "cli"]) == 0
+    out = capsys.readouterr()
+    assert snaps[0]["id"] in out.out and "[open]" in out.out and "答案有兩個" in out.out
+    assert main(["challenges", "rule", "cli", snaps[0]["id"], "--kind", "void-credit", "--reason", "題意不清", "--by", "考官甲"]) == 0
+    assert main(["rescore", "cli"]) == 0
+    out = capsys.readouterr()
+    assert "\nA\t0 -> 1\tfail -> fail\trevision 2" in out.out and "1 result(s) changed" in out.err
+    assert main(["challenges", "rule", "cli", snaps[0]["id"], "--kind", "add-key", "--reason", "x", "--by", "y"]) == 1
+    assert "[ruling-invalid]" in capsys.readouterr().err
+    ratings = tmp_path / "r.csv"
+    ratings.write_text("panelist,item_id,rating\np1,a,0.5\np1,b,40\np2,a,0.7\np2,b,0.6\n", encoding="utf-8")
+    assert main(["cut", "angoff", str(ratings)]) == 0
+    assert '"cut_raw": 1.1' in capsys.readouterr().out

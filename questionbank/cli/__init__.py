@@ -18,7 +18,7 @@ log = logging.getLogger("qbank")
 
 
 def _commands() -> dict:
-    from questionbank.cli import assembly, bank, delivery, scoring
+    from questionbank.cli import assembly, bank, decisions, delivery, scoring
 
     return {
         "validate": bank.validate,
@@ -32,6 +32,9 @@ def _commands() -> dict:
         "db": delivery.db,
         "attempts": delivery.attempts,
         "codes": delivery.codes,
+        "cut": decisions.cut,
+        "challenges": decisions.challenges,
+        "rescore": decisions.rescore,
         "serve": delivery.serve,
     }
 
