@@ -182,6 +182,19 @@ def amended_earned(key: AnswerKey, snapshots: list[dict[str, Any]], amendments: 
     return amended, earned
 
 
+def amendments_of(engine: Engine, form_id: str) -> list[dict[str, Any]]:
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(select(db.amendments).where(db.amendments.c.form_id == form_id).order_by(db.amendments.c.ruled_at, db.amendments.c.id)).mappings()]
+
+
+def current_scores(engine: Engine, form_id: str, snapshots: list[dict[str, Any]], rules: Any, responses: np.ndarray) -> Any:
+    """Scores of ``responses`` with every ruling on the form applied (what results, reports and
+    cohort statistics show once challenges were ruled on)."""
+    key = answer_key(snapshots, rules)
+    amended, earned = amended_earned(key, snapshots, amendments_of(engine, form_id), np.asarray(responses, dtype=np.uint32).reshape(-1, len(key.items)))
+    return scores_from_earned(amended, earned)
+
+
 @dataclass(frozen=True)
 class Flip:
     """One candidate's result before and after a rescoring."""

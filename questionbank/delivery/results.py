@@ -139,12 +139,16 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
     it the report shows codes only. Raises QbankError ``attempt-unknown`` for an unknown token
     and ``review-not-available`` before submission.
     """
+    from questionbank.delivery.challenges import current_scores
+
     row, matrix = submitted_responses(engine, token)
     form, snapshots = load_form(engine, row["form_id"])
-    scores = score(answer_key(snapshots, form["rules"]), matrix)
+    scores = current_scores(engine, row["form_id"], snapshots, form["rules"], matrix)
     standard = (standards or {}).get(form["standard_id"])
     header = published_header(form, snapshots, standard)
-    return candidate_data(
+    with engine.connect() as conn:
+        revision = conn.execute(select(db.scores.c.revision).where(db.scores.c.attempt_id == row["id"])).scalar() or 1
+    return {"revision": revision} | candidate_data(
         header,
         snapshots,
         scores,
@@ -159,10 +163,22 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
 
 def published_cohort_report_data(engine: Any, form_id: str, standards: dict[str, Standard] | None = None, now: float | None = None) -> dict[str, Any]:
     """:func:`cohort_report_data` for a published form: every submitted attempt on it."""
+    from questionbank.delivery.challenges import current_scores
+
     form, snapshots = load_form(engine, form_id)
     _, matrix, _ = form_responses(engine, form_id)
     standard = (standards or {}).get(form["standard_id"])
-    return cohort_report_data(published_header(form, snapshots, standard), snapshots, form["rules"], matrix, now=now)
+    scores = current_scores(engine, form_id, snapshots, form["rules"], matrix)
+    return cohort_report_data(published_header(form, snapshots, standard), snapshots, form["rules"], matrix, now=now, scores=scores)
+
+
+def form_scores(engine: Engine, form_id: str) -> tuple[list[str], Any]:
+    """Candidate ids and their current scores (every ruling applied) on a published form."""
+    from questionbank.delivery.challenges import current_scores
+
+    form, snapshots = load_form(engine, form_id)
+    candidates, matrix, _ = form_responses(engine, form_id)
+    return candidates, current_scores(engine, form_id, snapshots, form["rules"], matrix)
 
 
 def practice_details(engine: Engine, standard_id: str) -> list[dict[str, Any]]:

@@ -28,12 +28,9 @@ def scores_csv(results: list[dict[str, Any]], duties: list[str]) -> str:
     return out.getvalue()
 
 
-def cohort_csv(candidates: list[str], key: Any, responses: Any) -> str:
+def cohort_csv(candidates: list[str], scores: Any) -> str:
     """A published form's cohort as CSV: :func:`scores_csv` of every candidate's scores."""
-    from questionbank.scoring import score
-
-    scores = score(key, responses)
-    return scores_csv([{"candidate_id": cid, **scores.candidate(n)} for n, cid in enumerate(candidates)], key.duties)
+    return scores_csv([{"candidate_id": cid, **scores.candidate(n, detail=False)} for n, cid in enumerate(candidates)], scores.key.duties)
 
 
 def write_scores(stream: TextIO, form_id: str, candidates: Sequence[str], scores: Any, output: str = "json") -> int:

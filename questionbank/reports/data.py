@@ -197,10 +197,12 @@ def cohort_report_data(
     *,
     now: float | None = None,
     bin_width: int = 10,
+    scores: Scores | None = None,
 ) -> dict[str, Any]:
-    """A form's cohort for the PDF: the cohort summary (stats.cohort) with names, cut and date."""
+    """A form's cohort for the PDF: the cohort summary (stats.cohort) with names, cut and date
+    (``scores`` when rulings changed them; otherwise scored here)."""
     key = answer_key(snapshots, rules)
-    summary = cohort_summary(key, responses, bin_width=bin_width)
+    summary = cohort_summary(key, responses, bin_width=bin_width, scores=scores)
     names = _duty_names(snapshots)
     for duty in summary["duties"]:
         duty["name"] = names.get(duty["code"], "")
