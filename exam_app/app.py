@@ -17,6 +17,7 @@ examiner = [
     st.Page("views/bank.py", title="題庫總覽", icon=":material/grid_view:"),
     st.Page("views/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
     st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
+    st.Page("views/challenges.py", title="試題疑義", icon=":material/gavel:"),
 ]
 # Our own sidebar links instead of Streamlit's page list: its list markup fails axe's list rules,
 # and plain links are reachable by keyboard in reading order.

@@ -98,7 +98,7 @@ def client_id() -> str:
 
 
 SESSION_COOKIE = "qbank_examiner"
-EXAMINER_PAGES = ("bank", "blueprints", "cohort")
+EXAMINER_PAGES = ("bank", "blueprints", "cohort", "challenges")
 
 
 def _cookie(name: str) -> str | None:

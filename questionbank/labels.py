@@ -10,3 +10,4 @@ ITEM_TYPES = {"single": "單選", "multiple": "複選", "true_false": "是非"}
 COGNITIVE_LEVELS = {"remember": "記憶", "understand": "理解", "apply": "應用", "analyze": "分析"}
 DIFFICULTIES = {"easy": "易", "medium": "中", "hard": "難"}
 FORM_KINDS = {"official": "正式考試", "practice": "練習"}
+RULINGS = {"reject": "駁回（維持原答案）", "add-key": "增列答案", "replace-key": "更正答案", "void-credit": "全部給分", "void-drop": "刪除本題（不計分）"}

@@ -147,3 +147,60 @@ def test_an_examiner_login_survives_a_reload_returns_to_the_page_and_logs_out(br
         settled(page)
         page.goto(f"{base}/bank")
         wait_text(page, "此頁僅限考官使用")
+
+
+def test_a_challenge_upheld_changes_the_candidates_result(browser, tmp_path):  # noqa: F811
+    """A candidate files a challenge on an official exam, an examiner gives everyone the point
+    and rescores, and the candidate sees the new result."""
+    from questionbank.checks.runner import load_bank
+    from questionbank.delivery import attempts, publishing
+    from questionbank.scoring import Rules
+    from questionbank.snapshots import snapshot
+    from tests.conftest import ROOT
+
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    engine = database.connect(url)
+    accounts.add_examiner(engine, "考官丁", "right password 123")
+    _, bank = load_bank(ROOT / "standards", ROOT / "items")
+    standard = bank.standards["KMC3332-002v1"]
+    items = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active" and i.type == "single"), key=lambda i: i.id)[:5]
+    publishing.publish(engine, "hall-1", [snapshot(i, standard) for i in items], Rules(60.0), kind="official", standard=standard, title="活動專案人員 正式考試")
+    (code,) = publishing.issue_access_codes(engine, "hall-1", ["S001"])
+    token = attempts.start_official(engine, code, "S001")
+    attempts.submit(engine, token)  # nothing answered: 0 of 5
+    engine.dispose()
+    with server(url, tmp_path) as base:
+        page = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-TW").new_page()
+        page.goto(f"{base}/results?token={token}")
+        wait_text(page, "試題疑義")
+        page.get_by_label("理由").fill("第 1 題兩個選項都對")
+        page.get_by_role("button", name="提出試題疑義").click()
+        wait_text(page, "審理中")
+        settled(page)
+        shots(page, "challenge-filed")
+        assert serious_violations(page) == []
+
+        examiner = browser.new_context(viewport={"width": 1400, "height": 900}, locale="zh-TW").new_page()
+        examiner.goto(f"{base}/login")
+        examiner.get_by_label("帳號").fill("考官丁")
+        examiner.get_by_label("密碼").fill("right password 123")
+        examiner.get_by_role("button", name="登入").click()
+        wait_text(examiner, "已登入")
+        examiner.get_by_role("link", name="試題疑義").click()
+        wait_text(examiner, "第 1 題兩個選項都對")
+        settled(examiner)
+        examiner.get_by_label("裁定", exact=True).click()
+        examiner.get_by_role("option", name="全部給分").click()
+        examiner.get_by_label("裁定理由").fill("題意不夠明確，全部給分")
+        examiner.get_by_role("button", name="記錄裁定").click()
+        wait_text(examiner, "已記錄裁定")
+        examiner.get_by_role("button", name="重新計分").click()
+        wait_text(examiner, "1 位考生的成績改變")
+        settled(examiner)
+        shots(examiner, "challenge-ruled")
+        assert serious_violations(examiner) == []
+
+        page.reload()
+        wait_text(page, "成績已依試題疑義的裁定重新計算")
+        wait_text(page, "全部給分")
+        assert page.get_by_text("1 / 5").count() >= 1

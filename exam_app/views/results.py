@@ -6,9 +6,10 @@ import streamlit as st
 
 from exam_app.common import get_bank, get_engine, show_error
 from questionbank import reports
-from questionbank.delivery import attempts, results
+from questionbank.delivery import attempts, challenges, results
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import QbankError
+from questionbank.labels import RULINGS
 from questionbank.scoring import BAND_TITLES, cut_percent
 
 token = st.query_params.get("token", "")
@@ -40,15 +41,15 @@ st.caption(f"及格標準：{cut:g}%")
 
 
 @st.cache_data(show_spinner="產生成績報告…", max_entries=200)
-def report_pdf(token: str) -> bytes:
-    # a submitted attempt never changes, so its report is cached by token
+def report_pdf(token: str, revision: int) -> bytes:
+    # a submitted attempt changes only by rescoring, so its report is cached by token and score revision
     _, loaded = get_bank()
     return reports.candidate_report(results.candidate_report_data(get_engine(), token, loaded.standards))
 
 
 st.download_button(
     "下載成績報告（PDF）",
-    data=report_pdf(token),
+    data=report_pdf(token, len(challenges.revisions_of(engine, token))),
     file_name=f"成績報告-{state.form_id}.pdf",
     mime="application/pdf",
     key="report_pdf",
@@ -86,6 +87,45 @@ rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black",
 st.altair_chart(bars + rule, width="stretch")
 st.table(frame.assign(百分比=frame["百分比"].map(lambda v: f"{v:.1f}%")).set_index("職責"))
 st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
+
+if state.mode == "official":
+    revisions = challenges.revisions_of(engine, token)
+    if revisions:
+        first, latest = revisions[0], revisions[-1]
+        st.info(f"成績已依試題疑義的裁定重新計算（第 {latest['revision']} 版）；原始成績 {first['raw']:g} / {first['max']:g} 分。")
+    st.subheader("試題疑義")
+    mine = challenges.challenges_of(engine, token)
+    if mine:
+        st.table(
+            pd.DataFrame(
+                [
+                    {
+                        "題號": c["number"],
+                        "理由": c["reason"],
+                        "裁定": RULINGS.get(c["kind"], "審理中") if c["kind"] else "審理中",
+                        "說明": c["ruling_reason"] or "",
+                    }
+                    for c in mine
+                ]
+            ).set_index("題號")
+        )
+    _, bank_now = get_bank()
+    standard = bank_now.standards.get(state.standard_id)
+    codes = {t.code: f"{t.code} {t.name}" for d in standard.duties for t in d.tasks} if standard else {}
+    if standard:
+        codes |= {p.code: f"{p.code} {p.text}" for d in standard.duties for t in d.tasks for p in t.indicators}
+    with st.form("challenge_form", clear_on_submit=True):
+        number = st.number_input("題號（您作答時看到的題號）", min_value=1, max_value=len(state.questions), step=1, key="challenge_number")
+        cites = st.selectbox("依據的工作任務或行為指標（選填）", ["", *codes], format_func=lambda c: codes.get(c, "（不指定）"), key="challenge_cites")
+        reason = st.text_area("理由", max_chars=2000, key="challenge_reason")
+        if st.form_submit_button("提出試題疑義"):
+            try:
+                challenges.file_challenge(engine, token, int(number), reason, cites, set(codes) or None)
+            except QbankError as error:
+                show_error(error)
+            else:
+                st.success(f"已收到第 {int(number)} 題的疑義；考官裁定後會顯示在這裡。")
+                st.rerun()
 
 if state.mode == "practice":
     st.subheader("題目檢討")

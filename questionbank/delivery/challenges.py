@@ -184,7 +184,12 @@ def amended_earned(key: AnswerKey, snapshots: list[dict[str, Any]], amendments: 
 
 def amendments_of(engine: Engine, form_id: str) -> list[dict[str, Any]]:
     with engine.connect() as conn:
-        return [dict(r) for r in conn.execute(select(db.amendments).where(db.amendments.c.form_id == form_id).order_by(db.amendments.c.ruled_at, db.amendments.c.id)).mappings()]
+        return [
+            dict(r)
+            for r in conn.execute(
+                select(db.amendments).where(db.amendments.c.form_id == form_id).order_by(db.amendments.c.ruled_at, db.amendments.c.id)
+            ).mappings()
+        ]
 
 
 def current_scores(engine: Engine, form_id: str, snapshots: list[dict[str, Any]], rules: Any, responses: np.ndarray) -> Any:

@@ -166,6 +166,8 @@ def _candidate_head(data: dict[str, Any], styles: _Styles, width: float) -> list
         ("試卷", _form_line(data) + (f"，{mode}" if mode else ""), "", ""),
         ("職能基準", _standard_line(data), "", ""),
     ]
+    if data.get("revision", 1) > 1:
+        rows.append(("成績版本", f"第 {data['revision']} 版（依試題疑義裁定重新計分）", "", ""))
     story += [_info_table(rows, styles, width), Spacer(1, 8), _result_box(data, styles, width)]
     minimum = _minimum_line(data)
     if minimum:
