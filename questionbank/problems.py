@@ -176,6 +176,7 @@ CATALOG: dict[str, CodeInfo] = {
     "challenge-duplicate": _e("Question already challenged", "This question was already challenged on this attempt."),
     "challenge-reason-invalid": _e("Challenge reason missing", "A challenge needs a reason of 1 to 2,000 characters."),
     "challenge-cite-unknown": _e("Cited code unknown", "The cited task or indicator is not in the form's standard."),
+    "cut-decision-invalid": _e("Cut decision invalid", "A cut decision needs a known method and one cut within the form's range."),
     "ruling-invalid": _e("Ruling invalid", "A ruling needs a kind, a reason and, to add or replace a key, valid labels."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
@@ -304,6 +305,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "challenge-duplicate": ("此題已提出疑義", "同一題只能提出一次疑義，請等待考官裁定。"),
     "challenge-reason-invalid": ("請填寫疑義理由", "請說明理由（1 到 2,000 字）。"),
     "challenge-cite-unknown": ("引用的代碼不存在", "請從清單中選擇本職能基準的工作任務或行為指標。"),
+    "cut-decision-invalid": ("及格標準決定無效", "請選擇方法，並給一個 0 到 100 的百分比或不超過滿分的原始分數。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),

@@ -225,3 +225,21 @@ def test_cli_challenges_rule_and_rescore(engine, shipped, database_url, monkeypa
     ratings.write_text("panelist,item_id,rating\np1,a,0.5\np1,b,40\np2,a,0.7\np2,b,0.6\n", encoding="utf-8")
     assert main(["cut", "angoff", str(ratings)]) == 0
     assert '"cut_raw": 1.1' in capsys.readouterr().out
+
+
+def test_a_cut_changes_only_through_a_decision_record_that_rescores(engine, shipped):  # noqa: F811
+    _, tokens = _sit(engine, shipped, {"A": {n: list(s["keys"]) for n, s in enumerate(shipped[1][:6])}}, form_id="cut")
+    from questionbank.delivery import results
+
+    before = results.result(engine, tokens["A"])
+    assert not before["passed"]  # 6 of 12 right at 70%
+    record = challenges.set_cut(engine, "cut", "modified Angoff", {"cut_raw": 5.8, "standard_error": 0.3}, "考官甲", cut_raw=6.0, now=START + DAY)
+    assert record["changed"] == 1 and record["flipped"] == 1
+    after = results.result(engine, tokens["A"])
+    assert after["passed"] and after["raw"] == before["raw"]
+    (decision,) = challenges.cut_decisions(engine, "cut")
+    assert decision["method"] == "modified Angoff" and decision["decided_by"] == "考官甲" and '"cut_percent": 70.0' in decision["previous"]
+    with pytest.raises(RequestInvalid):
+        challenges.set_cut(engine, "cut", "modified Angoff", {}, "考官甲", cut_raw=99.0)
+    with pytest.raises(RequestInvalid):
+        challenges.set_cut(engine, "cut", "guess", {}, "考官甲", cut_percent=50.0)

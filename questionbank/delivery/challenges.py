@@ -290,3 +290,65 @@ def revisions_of(engine: Engine, token: str) -> list[dict[str, Any]]:
                 select(db.score_revisions).where(db.score_revisions.c.attempt_id == row["id"]).order_by(db.score_revisions.c.revision)
             ).mappings()
         ]
+
+
+METHODS = ("modified Angoff", "Hofstee", "policy")
+
+
+def set_cut(
+    engine: Engine,
+    form_id: str,
+    method: str,
+    numbers: dict[str, Any],
+    decided_by: str,
+    cut_percent: float | None = None,
+    cut_raw: float | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """The only way a published form's cut changes: a decision record (who, when, method, the
+    study's numbers), applied to the form's rules; results already scored are rescored as a
+    documented adjustment. Returns the record with how many results changed."""
+    import dataclasses
+
+    from questionbank.scoring import Rules
+
+    now = time.time() if now is None else now
+    if method not in METHODS:
+        raise RequestInvalid("cut-decision-invalid", f"the method is one of {', '.join(METHODS)}", "method")
+    if (cut_percent is None) == (cut_raw is None) or (cut_percent is not None and not 0 <= cut_percent <= 100) or (cut_raw is not None and cut_raw < 0):
+        raise RequestInvalid("cut-decision-invalid", "give either a cut percent from 0 to 100 or a raw cut of 0 or more", "cut")
+    form, snapshots = load_form(engine, form_id)
+    maximum = sum(float(s["points"]) for s in snapshots)
+    if cut_raw is not None and cut_raw > maximum:
+        raise RequestInvalid("cut-decision-invalid", f"the raw cut {cut_raw:g} is above the form's maximum {maximum:g}", "cut")
+    rules: Rules = form["rules"]
+    new_rules = dataclasses.replace(rules, cut_percent=cut_percent, cut_raw=cut_raw)
+    with db.writing(engine) as conn:
+        decision = conn.execute(
+            insert(db.cut_decisions).values(
+                form_id=form_id,
+                method=method,
+                numbers=json.dumps(numbers, ensure_ascii=False),
+                cut_percent=cut_percent,
+                cut_raw=cut_raw,
+                previous=json.dumps(rules.to_dict(), ensure_ascii=False),
+                decided_by=decided_by,
+                decided_at=now,
+            )
+        ).inserted_primary_key[0]
+        conn.execute(update(db.forms).where(db.forms.c.id == form_id).values(rules=json.dumps(new_rules.to_dict(), ensure_ascii=False)))
+    flips = rescore(engine, form_id, reason=f"cut set by decision {decision} ({method}, {decided_by})", now=now)
+    with db.writing(engine) as conn:
+        conn.execute(update(db.cut_decisions).where(db.cut_decisions.c.id == decision).values(rescored=len(flips)))
+    return {"id": decision, "method": method, "cut_percent": cut_percent, "cut_raw": cut_raw, "changed": len(flips), "flipped": sum(f.flipped for f in flips)}
+
+
+def cut_decisions(engine: Engine, form_id: str) -> list[dict[str, Any]]:
+    """Every decision on a form's cut, oldest first."""
+    with engine.connect() as conn:
+        return [
+            dict(r)
+            for r in conn.execute(
+                select(db.cut_decisions).where(db.cut_decisions.c.form_id == form_id).order_by(db.cut_decisions.c.decided_at, db.cut_decisions.c.id)
+            ).mappings()
+        ]

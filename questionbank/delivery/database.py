@@ -115,6 +115,21 @@ scores = Table(
     Column("revision", Integer, nullable=False, default=1),  # raised by each rescoring that changes it (0006)
 )
 
+cut_decisions = Table(
+    "cut_decisions",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("form_id", String(200), ForeignKey("forms.id"), nullable=False),
+    Column("method", String(40), nullable=False),  # modified Angoff | Hofstee | policy
+    Column("numbers", Text, nullable=False),  # JSON: the study's figures (ratings summary, SE, judgements)
+    Column("cut_percent", Float),
+    Column("cut_raw", Float),
+    Column("previous", Text, nullable=False),  # JSON: the rules replaced
+    Column("decided_by", String(100), nullable=False),
+    Column("decided_at", Float, nullable=False),
+    Column("rescored", Integer, nullable=False, default=0),  # results changed by applying it
+)
+
 amendments = Table(
     "amendments",
     metadata,
