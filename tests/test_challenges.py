@@ -243,3 +243,16 @@ def test_a_cut_changes_only_through_a_decision_record_that_rescores(engine, ship
         challenges.set_cut(engine, "cut", "modified Angoff", {}, "考官甲", cut_raw=99.0)
     with pytest.raises(RequestInvalid):
         challenges.set_cut(engine, "cut", "guess", {}, "考官甲", cut_percent=50.0)
+
+
+def test_cli_cut_apply(engine, shipped, database_url, monkeypatch, capsys, tmp_path):  # noqa: F811
+    from questionbank.cli import main
+
+    _sit(engine, shipped, {"A": {}}, form_id="cli-cut")
+    monkeypatch.setenv("QBANK_DATABASE_URL", database_url)
+    study = tmp_path / "study.json"
+    study.write_text('{"cut_raw": 7.2}', encoding="utf-8")
+    assert main(["cut", "apply", "cli-cut", "--method", "modified Angoff", "--raw", "7", "--numbers", str(study), "--by", "考官甲"]) == 0
+    assert "0 pass/fail flipped" in capsys.readouterr().out
+    (decision,) = challenges.cut_decisions(engine, "cli-cut")
+    assert decision["cut_raw"] == 7.0 and decision["numbers"] == '{"cut_raw": 7.2}'

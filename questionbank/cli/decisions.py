@@ -31,6 +31,24 @@ def cut(args: argparse.Namespace) -> int:
 
     from questionbank.stats.standard_setting import angoff, hofstee
 
+    if args.cut_command == "apply":
+        import json
+
+        from questionbank.delivery.challenges import set_cut
+        from questionbank.delivery.database import open_database
+
+        numbers = {}
+        if args.numbers:
+            try:
+                numbers = json.loads(Path(args.numbers).read_text(encoding="utf-8"))
+            except (OSError, ValueError) as exc:
+                print(f"{args.numbers}:1:1: error [file-unreadable] cannot read the study's figures ({exc})", file=sys.stderr)
+                return EXIT_PROBLEMS
+        record = set_cut(open_database(), args.form_id, args.method, numbers, args.by, cut_percent=args.percent, cut_raw=args.raw)
+        print(
+            f"decision {record['id']}: cut of {args.form_id} set ({args.method}); {record['changed']} result(s) rescored, {record['flipped']} pass/fail flipped"
+        )
+        return EXIT_OK
     if args.cut_command == "angoff":
         rows = _rows(args.ratings, ("panelist", "item_id", "rating"))
         if rows is None:

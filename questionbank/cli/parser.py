@@ -142,6 +142,15 @@ def build_parser() -> argparse.ArgumentParser:
     hof.add_argument("--f-min", type=_number(0, 100), required=True, help="lowest acceptable fail rate (percent of candidates)")
     hof.add_argument("--f-max", type=_number(0, 100), required=True, help="highest acceptable fail rate")
 
+    app_ = cut_sub.add_parser("apply", help="set a published form's cut by a recorded decision (rescoring results already in)")
+    app_.add_argument("form_id", metavar="FORM_ID")
+    app_.add_argument("--method", required=True, choices=("modified Angoff", "Hofstee", "policy"))
+    which = app_.add_mutually_exclusive_group(required=True)
+    which.add_argument("--percent", type=_number(0, 100), help="the cut as a percent score")
+    which.add_argument("--raw", type=_number(0, 100000), help="the cut in raw points")
+    app_.add_argument("--numbers", metavar="STUDY.json", help="the study's figures to keep with the decision (e.g. the output of qbank cut angoff)")
+    app_.add_argument("--by", required=True, metavar="EXAMINER")
+
     chl = sub.add_parser("challenges", help="試題疑義: list a form's challenges by item, or rule on an item")
     chl_sub = chl.add_subparsers(dest="challenges_command", metavar="ACTION", parser_class=_Parser, required=True)
     chl_list = chl_sub.add_parser("list", help="challenges grouped by item, with the key and every reason")
