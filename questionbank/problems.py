@@ -178,6 +178,9 @@ CATALOG: dict[str, CodeInfo] = {
     "challenge-cite-unknown": _e("Cited code unknown", "The cited task or indicator is not in the form's standard."),
     "cut-decision-invalid": _e("Cut decision invalid", "A cut decision needs a known method and one cut within the form's range."),
     "ruling-invalid": _e("Ruling invalid", "A ruling needs a kind, a reason and, to add or replace a key, valid labels."),
+    "item-possible-cue": _w("Possible cue between items", "An item's text contains another item's key; on one form the first gives the second away."),
+    "item-near-duplicate": _w("Near-duplicate items", "Two items of a standard have nearly the same stem."),
+    "dismissal-malformed": _e("Dismissal line malformed", "A line of similar-pairs.tsv needs two item ids and a reason, separated by tabs."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
 }
 
@@ -306,6 +309,9 @@ _ZH: dict[str, tuple[str, str]] = {
     "challenge-reason-invalid": ("請填寫疑義理由", "請說明理由（1 到 2,000 字）。"),
     "challenge-cite-unknown": ("引用的代碼不存在", "請從清單中選擇本職能基準的工作任務或行為指標。"),
     "cut-decision-invalid": ("及格標準決定無效", "請選擇方法，並給一個 0 到 100 的百分比或不超過滿分的原始分數。"),
+    "item-possible-cue": ("試題之間可能有提示", "這題的文字含有另一題的答案；請宣告為互斥題（enemies）、改寫，或在 similar-pairs.tsv 記錄理由。"),
+    "item-near-duplicate": ("題目幾乎重複", "兩題題幹幾乎相同；請改寫成考不同的重點、宣告互斥，或記錄不處理的理由。"),
+    "dismissal-malformed": ("排除清單格式錯誤", "每一行請寫兩個試題代碼與理由，中間以 Tab 分隔。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),

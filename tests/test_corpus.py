@@ -56,6 +56,7 @@ def test_corpus_covers_every_item_and_file_check():
         "file-unreadable",
         "folder-unreadable",
         "no-yaml-files",
+        "dismissal-malformed",
         "file-too-large",
         "schema-too-short",
         "schema-too-long",
@@ -66,7 +67,23 @@ def test_corpus_covers_every_item_and_file_check():
         "standard-duplicate-id",
         "standard-status-mismatch",
     }
-    delivery = ("responses-", "response-", "attempt-", "access-code-", "practice-", "review-", "examiner-", "extra-time-", "login-", "database-")
+    delivery = (
+        "responses-",
+        "response-",
+        "attempt-",
+        "access-code-",
+        "practice-",
+        "review-",
+        "examiner-",
+        "extra-time-",
+        "login-",
+        "database-",
+        "draft-",
+        "challenge-",
+        "ruling-",
+        "cut-",
+        "candidate-",
+    )
     bank_codes = {c for c in CATALOG if not c.startswith(("blueprint-", "assembly-", "form-", *delivery))}
     assert bank_codes - covered <= not_from_a_file
 

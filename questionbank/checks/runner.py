@@ -11,6 +11,7 @@ from typing import Any
 from questionbank.blueprint import Blueprint, blueprint_from_document
 from questionbank.checks.bank import check_bank
 from questionbank.checks.items import check_item
+from questionbank.checks.similarity import DISMISSALS_FILE, read_dismissals, similarity_problems
 from questionbank.checks.standards import check_standard, check_standard_set
 from questionbank.checks.text import invisible_problems, simplified_problems
 from questionbank.documents import Document, parse_document, read_document
@@ -288,6 +289,11 @@ def validate_bank(
             bank.items.append((document, item))
     known_ids = [p.stem for p in Path(items_dir).rglob("*.y*ml")] if Path(items_dir).is_dir() else []
     problems.extend(check_bank(bank.items, known_ids))
+    if bank.items:
+        # pairs of items that give each other away or repeat each other (checks/similarity.py)
+        dismissed, found = read_dismissals(Path(items_dir) / DISMISSALS_FILE)
+        problems.extend(found)
+        problems.extend(similarity_problems(bank.items, dismissed))
 
     for path in by_kind["blueprint"]:
         _, found = load_blueprint(path, bank.standards)
