@@ -32,7 +32,7 @@ def test_a_planted_cue_is_reported_at_the_stem_and_enemies_or_a_dismissal_silenc
 
     bank = _bank()
     entries = [(d, i) for d, i in bank.items if i.standard == "BAS2421-002v4"]
-    (source_doc, source), (host_doc, host) = entries[0], entries[10]
+    (_, source), (host_doc, host) = entries[0], entries[10]
     key = dict(source.options)[source.keys[0]]
     leaky = dataclasses.replace(host, stem=f"已知{key}。{host.stem}", enemies=())
     swapped = [(d, leaky if i.id == host.id else i) for d, i in entries]
