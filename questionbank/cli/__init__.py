@@ -1,6 +1,6 @@
 """The ``qbank`` command: parses arguments, calls the library, formats, picks the exit status.
 
-One module per command group (``bank``, ``assembly``, ``scoring``, ``delivery``); the library
+One module per command group (``bank``, ``assembly``, ``scoring``, ``delivery``, ``interchange``); the library
 raises :class:`QbankError` with problems, which are printed here as located lines.
 """
 
@@ -18,7 +18,7 @@ log = logging.getLogger("qbank")
 
 
 def _commands() -> dict:
-    from questionbank.cli import assembly, bank, delivery, scoring
+    from questionbank.cli import assembly, bank, delivery, interchange, scoring
 
     return {
         "validate": bank.validate,
@@ -33,6 +33,8 @@ def _commands() -> dict:
         "attempts": delivery.attempts,
         "codes": delivery.codes,
         "serve": delivery.serve,
+        "export": interchange.export,
+        "import": interchange.import_,
     }
 
 
