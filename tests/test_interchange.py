@@ -184,3 +184,147 @@ def test_libreoffice_reads_the_exported_workbook(bank, items, tmp_path):
     csv_text = (tmp_path / "csv" / "k.csv").read_text(encoding="utf-8", errors="replace")
     first = select_items(items, "KMC3332-002v1")[0]
     assert csv_text.startswith("id,standard,task") and first.id in csv_text
+
+
+# QTI 2.1
+
+XSD = ROOT / "tests" / "qti-xsd"
+
+
+@pytest.fixture(scope="module")
+def qti_schemas():
+    """The item schema, and one that imports IMS CP, LOM (imsmd) and QTI metadata so that the
+    manifest's metadata is validated too (the CP schema alone accepts any foreign element)."""
+    from lxml import etree
+
+    item = etree.XMLSchema(etree.parse(str(XSD / "qtiv2p1" / "imsqti_v2p1.xsd")))
+    imports = (
+        ("http://www.imsglobal.org/xsd/imscp_v1p1", "imscp_v1p1.xsd"),
+        ("http://www.imsglobal.org/xsd/imsmd_v1p2", "imsmd_v1p2p4.xsd"),
+        ("http://www.imsglobal.org/xsd/imsqti_metadata_v2p1", "qtiv2p1/imsqti_metadata_v2p1.xsd"),
+    )
+    lines = "".join(f'<xs:import namespace="{ns}" schemaLocation="{(XSD / loc).as_uri()}"/>' for ns, loc in imports)
+    wrapper = f'<xs:schema xmlns:xs="http://www.w3.org/2001/XMLSchema" targetNamespace="urn:qbank:manifest">{lines}</xs:schema>'
+    return item, etree.XMLSchema(etree.fromstring(wrapper.encode()))
+
+
+@pytest.fixture(scope="module")
+def package(items, bank, tmp_path_factory):
+    path = tmp_path_factory.mktemp("qti") / "bank.zip"
+    exported = export_items("qti21", items, bank.standards, path)
+    assert exported.files == (str(path),) and exported.problems == ()
+    return path
+
+
+def test_qti_every_item_and_the_manifest_are_valid_against_the_xsds(package, items, qti_schemas):
+    import zipfile
+
+    from lxml import etree
+
+    item_schema, manifest_schema = qti_schemas
+    with zipfile.ZipFile(package) as zipped:
+        names = [n for n in zipped.namelist() if n.startswith("items/")]
+        assert len(names) == len(items)
+        invalid = {}
+        for name in names:
+            if not item_schema.validate(etree.fromstring(zipped.read(name))):
+                invalid[name] = str(item_schema.error_log.last_error)
+        assert invalid == {}
+        manifest = etree.fromstring(zipped.read("imsmanifest.xml"))
+    assert manifest_schema.validate(manifest), manifest_schema.error_log.last_error
+    # the check can fail: a stray LOM element and a bad interaction are caught
+    lom = manifest.find(".//{http://www.imsglobal.org/xsd/imsmd_v1p2}lom")
+    etree.SubElement(lom, "{http://www.imsglobal.org/xsd/imsmd_v1p2}notLom")
+    assert not manifest_schema.validate(manifest)
+    with zipfile.ZipFile(package) as zipped:
+        one = etree.fromstring(zipped.read(names[0]))
+    one.find(".//{http://www.imsglobal.org/xsd/imsqti_v2p1}choiceInteraction").set("maxChoices", "many")
+    assert not item_schema.validate(one)
+
+
+def test_qti_round_trip_of_the_whole_bank(package, items, bank, tree):
+    result = import_items(package, bank.standards, tree / "items", "qti21")
+    assert result.problems == () and result.counts() == {"new": 0, "changed": 0, "unchanged": len(items)}
+
+
+def test_qti_manifest_carries_standard_duty_task_and_codes(package, items, bank):
+    import zipfile
+
+    from lxml import etree
+
+    item = next(i for i in items if len(i.competencies) > 1 and i.indicators)
+    with zipfile.ZipFile(package) as zipped:
+        manifest = etree.fromstring(zipped.read("imsmanifest.xml"))
+    ns = {"cp": "http://www.imsglobal.org/xsd/imscp_v1p1", "md": "http://www.imsglobal.org/xsd/imsmd_v1p2"}
+    (resource,) = manifest.xpath(f"//cp:resource[@identifier='RES-{item.id}']", namespaces=ns)
+    discipline = resource.xpath(".//md:classification[md:purpose/md:value/md:langstring='Discipline']//md:taxon/md:id/text()", namespaces=ns)
+    assert discipline == [bank.standards[item.standard].duty_code(item.task), item.task]
+    competencies = resource.xpath(".//md:classification[md:purpose/md:value/md:langstring='Competency']//md:taxon/md:id/text()", namespaces=ns)
+    assert competencies == list(item.competencies)
+    indicators = resource.xpath(".//md:classification[md:purpose/md:value/md:langstring='Educational Objective']//md:taxon/md:id/text()", namespaces=ns)
+    assert indicators == list(item.indicators)
+
+
+def _qti_score(item_element, chosen):
+    """SCORE as a QTI engine computes it from our responseProcessing (sum of a float and mapResponse)."""
+    q = "{http://www.imsglobal.org/xsd/imsqti_v2p1}"
+    mapping = item_element.find(f"{q}responseDeclaration/{q}mapping")
+    values = {e.get("mapKey"): float(e.get("mappedValue")) for e in mapping.findall(f"{q}mapEntry")}
+    mapped = sum(values.get(label, float(mapping.get("defaultValue"))) for label in set(chosen))
+    mapped = min(max(mapped, float(mapping.get("lowerBound"))), float(mapping.get("upperBound")))
+    constant = float(item_element.find(f"{q}responseProcessing/{q}setOutcomeValue/{q}sum/{q}baseValue").text)
+    return constant + mapped
+
+
+def test_qti_multiple_response_scores_our_partial_credit_rule(bank, items):
+    import itertools
+
+    from lxml import etree
+
+    from questionbank.interchange.qti import item_xml
+
+    multiples = [i for i in items if i.type == "multiple"]
+    shapes = {(len(i.options), len(i.keys)): i for i in multiples}
+    extra = dataclasses.replace(multiples[0], options=tuple((c, f"選項{c}") for c in "ABCDEF"), answer=("A", "B", "C", "D"), points=2.0)
+    for item in [*shapes.values(), extra]:
+        element = etree.fromstring(item_xml(item))
+        labels = [label for label, _ in item.options]
+        n = len(labels)
+        for size in range(n + 1):
+            for chosen in itertools.combinations(labels, size):
+                k = len(set(chosen) ^ set(item.keys))
+                expected = item.points * max(0.0, (n - 2 * k) / n)
+                assert _qti_score(element, chosen) == pytest.approx(expected), (item.id, chosen)
+
+
+def _repack(package, target, replace):
+    import zipfile
+
+    with zipfile.ZipFile(package) as source, zipfile.ZipFile(target, "w") as out:
+        for name in source.namelist():
+            data = source.read(name)
+            for member, change in replace.items():
+                if name == member:
+                    data = change(data)
+            if data is not None:
+                out.writestr(name, data)
+    return target
+
+
+def test_qti_bad_packages_are_refused_with_places(package, items, bank, tree):
+    junk = tree / "junk.zip"
+    junk.write_bytes(b"PK no zip")
+    assert [p.code for p in import_items(junk, bank.standards, tree / "items", "qti21").problems] == ["qti-package"]
+    first = items[0]
+    member = f"items/{first.id}.xml"
+    broken = _repack(package, tree / "broken.zip", {member: lambda data: data.replace(b"</prompt>", b"</promt>", 1)})
+    result = import_items(broken, bank.standards, tree / "items", "qti21")
+    assert [(p.code, p.path) for p in result.problems] == [("qti-xml", member)] and result.problems[0].line
+    wrong = _repack(
+        package,
+        tree / "wrong.zip",
+        {"imsmanifest.xml": lambda data: data.replace(f"<imsmd:id>{first.task}</imsmd:id>".encode(), b"<imsmd:id>T99.9</imsmd:id>", 1)},
+    )
+    result = import_items(wrong, bank.standards, tree / "items", "qti21")
+    assert [(p.code, p.path) for p in result.problems] == [("unknown-task", "imsmanifest.xml")] and result.problems[0].line > 1
+    assert result.refused and result.written == ()
