@@ -328,3 +328,94 @@ def test_qti_bad_packages_are_refused_with_places(package, items, bank, tree):
     result = import_items(wrong, bank.standards, tree / "items", "qti21")
     assert [(p.code, p.path) for p in result.problems] == [("unknown-task", "imsmanifest.xml")] and result.problems[0].line > 1
     assert result.refused and result.written == ()
+
+
+# Moodle XML and GIFT
+
+
+def test_moodle_round_trip_of_the_whole_bank(items, bank, tree):
+    path = tree / "bank.xml"
+    assert export_items("moodle", items, bank.standards, path).problems == ()
+    result = import_items(path, bank.standards, tree / "items", "moodle")
+    assert result.problems == () and result.counts() == {"new": 0, "changed": 0, "unchanged": len(items)}
+
+
+def test_moodle_categories_tags_and_fractions(items, bank, tmp_path):
+    from lxml import etree
+
+    path = tmp_path / "bank.xml"
+    export_items("moodle", items, bank.standards, path)
+    root = etree.parse(str(path)).getroot()
+    item = next(i for i in items if i.type == "multiple" and len(i.options) == 5 and len(i.keys) == 2)
+    question = root.xpath(f"question[idnumber='{item.id}']")[0]
+    heading = question.xpath("preceding-sibling::question[@type='category'][1]/category/text/text()")[0]
+    assert heading == f"$course$/{item.standard}/{bank.standards[item.standard].duty_code(item.task)}/{item.task}"
+    tags = question.xpath("tags/tag/text/text()")
+    assert tags[: len(item.competencies) + len(item.indicators)] == [*item.competencies, *item.indicators]
+    assert f"status:{item.status}" in tags
+    assert question.findtext("single") == "false"
+    fractions = [a.get("fraction") for a in question.findall("answer")]
+    assert fractions == ["50" if label in item.keys else "-40" for label, _ in item.options]
+    assert question.findtext("generalfeedback/text") == item.rationale.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def test_moodle_bad_files_are_refused_with_lines(bank, tree):
+    bad = tree / "bad.xml"
+    bad.write_text("<quiz>\n<question type='multichoice'>\n</quiz>\n", encoding="utf-8")
+    result = import_items(bad, bank.standards, tree / "items", "moodle")
+    assert [(p.code, p.line) for p in result.problems] == [("moodle-xml", 3)]
+    essay = tree / "essay.xml"
+    essay.write_text("<quiz>\n<question type='essay'><name><text>x</text></name></question>\n</quiz>\n", encoding="utf-8")
+    assert [(p.code, p.line) for p in import_items(essay, bank.standards, tree / "items", "moodle").problems] == [("moodle-content", 2)]
+
+
+def test_gift_export_lists_what_it_drops_and_carries_the_rest(items, bank, tree):
+    from questionbank.interchange import gift
+
+    path = tree / "bank.gift"
+    exported = export_items("gift", items, bank.standards, path)
+    assert {p.path for p in exported.problems} >= {"competencies", "indicators", "status", "points", "tags"}
+    assert {p.code for p in exported.problems} == {"export-field-dropped"}
+    # without the bank, GIFT alone gives back every field it carries
+    incoming, problems = gift.read_items(str(path), bank.standards, {})
+    assert problems == []
+    carried = {r.record["id"]: {k: r.record.get(k) for k in gift.CARRIED} for r in incoming}
+    expected = {i.id: {k: item_record(i).get(k) for k in gift.CARRIED} for i in items}
+    assert carried == expected
+    # with the bank, items keep the fields GIFT lacks: the whole bank comes back unchanged
+    result = import_items(path, bank.standards, tree / "items", "gift")
+    assert result.problems == () and result.counts() == {"new": 0, "changed": 0, "unchanged": len(items)}
+
+
+def test_gift_new_item_needs_the_fields_gift_lacks(bank, tree):
+    path = tree / "new.gift"
+    path.write_text(
+        "$CATEGORY: $course$/KMC3332-002v1/T1/T1.1\n\n::KMC3332-002v1-NEW-9::全新題目？{=甲 ~乙 ~丙 ~丁 ####甲 正確。}\n\n::broken:: no answers\n",
+        encoding="utf-8",
+    )
+    result = import_items(path, bank.standards, tree / "items", "gift")
+    found = {(p.code, p.line) for p in result.problems}
+    assert ("schema-required", 3) in found and ("gift-syntax", 5) in found
+    assert result.refused and not (tree / "items" / "KMC3332-002v1" / "KMC3332-002v1-NEW-9.yaml").exists()
+
+
+def test_gift_escapes_special_characters():
+    from questionbank.interchange.gift import escape, unescape
+
+    text = "a=b ~c #d {e} f:g \\h\nnext"
+    assert unescape(escape(text)) == text and "\n" not in escape(text)
+
+
+# CLI
+
+
+def test_cli_export_and_import_every_format(tree, capsys, monkeypatch):
+    monkeypatch.chdir(tree)
+    for fmt, name in (("xlsx", "k.xlsx"), ("qti21", "k.zip"), ("moodle", "k.xml"), ("gift", "k.gift")):
+        assert main(["export", "--format", fmt, "--standard", "KMC3332-002v1", "--status", "active", "-o", name]) == 0
+        out = capsys.readouterr().out
+        assert ("export-field-dropped" in out) == (fmt == "gift")
+        assert main(["import", name, "--json"]) == 0
+        assert '"unchanged": ' in capsys.readouterr().out
+    assert main(["export", "--format", "xlsx", "--standard", "nope", "-o", "x.xlsx"]) == 2
+    assert main(["import", "k.unknown"]) == 1
