@@ -40,10 +40,6 @@ def tree(tmp_path):
     return tmp_path
 
 
-def _hashes(items):
-    return {item.id: record_hash(item_record(item)) for item in items}
-
-
 def test_the_yaml_writer_keeps_every_item_and_writes_like_the_writers(items):
     identical = 0
     for item in items:

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import difflib
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -259,6 +259,3 @@ def _moved(found: Problem, entry: Incoming) -> Problem:
     place = entry.fields.get(found.path) or entry.where(key)
     message = f"{found.message} (field {found.path})" if found.path and place.path else found.message
     return Problem(place.file, place.line, place.column, found.code, place.path or found.path, found.severity, message)
-
-
-Reader = Callable[[str, dict[str, Standard], dict[str, Path]], tuple[list[Incoming], list[Problem]]]
