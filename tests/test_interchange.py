@@ -415,3 +415,37 @@ def test_cli_export_and_import_every_format(tree, capsys, monkeypatch):
         assert '"unchanged": ' in capsys.readouterr().out
     assert main(["export", "--format", "xlsx", "--standard", "nope", "-o", "x.xlsx"]) == 2
     assert main(["import", "k.unknown"]) == 1
+
+
+def test_xlsx_new_item_repeating_a_stem_of_the_bank_is_refused(bank, items, tree):
+    first, other = select_items(items, "KMC3332-002v1")[:2]
+    path = tree / "one.xlsx"
+    export_items("xlsx", [first], bank.standards, path)  # the other item is only in the bank
+    _edit(path, {"A2": "KMC3332-002v1-NEW-02", "G2": other.stem})
+    result = import_items(path, bank.standards, tree / "items", "xlsx")
+    assert [(p.code, p.path) for p in result.problems] == [("duplicate-stem", "items!G2")] and other.id in result.problems[0].message
+    assert result.refused and result.written == ()
+
+
+def test_xlsx_zip_bomb_is_refused_before_it_is_unpacked(bank, tree, monkeypatch):
+    import zipfile
+
+    from questionbank.interchange import xlsx
+
+    monkeypatch.setattr(xlsx, "MAX_UNPACKED", 1024)
+    bomb = tree / "bomb.xlsx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as zipped:
+        zipped.writestr("xl/worksheets/sheet1.xml", "<a/>" * 10_000)
+    assert [p.code for p in import_items(bomb, bank.standards, tree / "items").problems] == ["xlsx-unreadable"]
+
+
+def test_cli_import_json_is_the_library_result(bank, items, tree, capsys, monkeypatch):
+    import json
+
+    monkeypatch.chdir(tree)
+    path = _book(bank, items, tree)
+    _edit(path, {"C2": "T9.9", "G3": "改寫的題幹？"})
+    assert main(["import", str(path), "--json"]) == 1
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == import_items(path, bank.standards, "items", "xlsx").to_dict()
+    assert printed["summary"]["errors"] == 1 and printed["summary"]["changed"] == 2 and printed["summary"]["written"] == 0

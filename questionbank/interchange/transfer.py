@@ -248,6 +248,30 @@ def check_incoming(incoming: list[Incoming], standards: dict[str, Standard], exi
         entry = by_file.get(found_problem.file)
         if entry is not None:
             found.append(_moved(found_problem, entry))
+    found.extend(_stems_in_bank(loaded, by_file, existing or {}))
+    return found
+
+
+def _stems_in_bank(loaded: list[tuple[Any, Item]], by_file: dict[str, Incoming], existing: dict[str, Path]) -> list[Problem]:
+    """``duplicate-stem`` for an imported item whose stem another item of the bank already has."""
+    from questionbank.checks.text import normalise
+
+    incoming_ids = {item.id for _, item in loaded}
+    stems: dict[str, tuple[str, Path]] = {}
+    for item_id, path in existing.items():
+        if item_id in incoming_ids:
+            continue
+        data = existing_record(path)
+        stem = data.get("stem") if data else None
+        if isinstance(stem, str):
+            stems.setdefault(normalise(stem), (item_id, path))
+    found = []
+    for document, item in loaded:
+        other = stems.get(normalise(item.stem))
+        if other is not None:
+            line, column = document.locate(("stem",))
+            message = f"the stem repeats that of item {other[0]} ({other[1]}); rewrite it or retire one"
+            found.append(_moved(problem("duplicate-stem", document.file, line, column, message, "stem"), by_file[document.file]))
     return found
 
 

@@ -34,6 +34,8 @@ ITEMS_SHEET = "items"
 LABELS = tuple("ABCDEFGH")
 MIN_COMPETENCY_COLUMNS = 6
 MIN_INDICATOR_COLUMNS = 4
+# a workbook of the whole bank unpacks to a few MiB; far more is a zip bomb, not items
+MAX_UNPACKED = 256 * 2**20
 _SPLIT = re.compile(r"\s*[,，]\s*")
 _ANSWER_SPLIT = re.compile(r"[\s,，、;]+")
 _TEXT = ("id", "standard", "task", "type", "cognitive_level", "difficulty", "stem", "rationale", "status", "author", "set", *LABELS)
@@ -252,6 +254,12 @@ def read_workbook(path: str) -> tuple[list[Incoming], list[Problem]]:
     import io
 
     try:
+        with zipfile.ZipFile(io.BytesIO(raw)) as zipped:
+            unpacked = sum(info.file_size for info in zipped.infolist())
+        if unpacked > MAX_UNPACKED:
+            return [], [
+                problem("xlsx-unreadable", path, None, None, f"the workbook unpacks to more than {MAX_UNPACKED // 2**20} MiB; it is not an item workbook")
+            ]
         book = load_workbook(io.BytesIO(raw), read_only=True, data_only=False)
     except (zipfile.BadZipFile, KeyError, ValueError, OSError, TypeError) as exc:
         return [], [problem("xlsx-unreadable", path, None, None, f"not an .xlsx workbook ({type(exc).__name__}); save it as Excel Workbook (.xlsx)")]
