@@ -63,7 +63,7 @@ def test_xlsx_round_trip_of_the_whole_bank(items, bank, tree):
     out = tree / "books"
     exported = export_items("xlsx", items, bank.standards, out)
     assert len(exported.files) == len({i.standard for i in items}) and exported.problems == ()
-    result = import_items(out, bank.standards, tree / "items", "xlsx")
+    result = import_items(out, bank.standards, tree / "items")  # a folder is read as workbooks
     assert result.problems == () and result.counts() == {"new": 0, "changed": 0, "unchanged": len(items)}
     assert result.written == ()
 

@@ -106,7 +106,10 @@ def _module(fmt: str) -> Any:
 
 
 def guess_format(path: str | os.PathLike[str]) -> str | None:
-    """The format a file name suggests (``.xlsx``, ``.zip`` QTI, ``.xml`` Moodle, ``.gift``)."""
+    """The format a file name suggests (``.xlsx``, ``.zip`` QTI, ``.xml`` Moodle, ``.gift``);
+    a folder is read as a folder of workbooks."""
+    if Path(path).is_dir():
+        return "xlsx"
     return SUFFIXES.get(Path(path).suffix.lower())
 
 
