@@ -182,6 +182,21 @@ CATALOG: dict[str, CodeInfo] = {
     "item-near-duplicate": _w("Near-duplicate items", "Two items of a standard have nearly the same stem."),
     "dismissal-malformed": _e("Dismissal line malformed", "A line of similar-pairs.tsv needs two item ids and a reason, separated by tabs."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
+    # Export and import of items (qbank export / qbank import)
+    "export-field-dropped": _w("Field not carried by the format", "The export format has no place for this item field; the exported file lacks it."),
+    "import-format-unknown": _e("Import format unknown", "The format cannot be told from the file name; give --format."),
+    "xlsx-unreadable": _e("Workbook unreadable", "The file is not an .xlsx workbook (or the folder holds none)."),
+    "xlsx-sheet-missing": _e("Sheet missing", "The workbook has no sheet named items."),
+    "xlsx-header": _e("Header row wrong", "The items sheet's first row names an unknown or repeated column, or lacks a required one."),
+    "xlsx-formula": _e("Formula in a cell", "An item cell holds a formula; items are plain values."),
+    "xlsx-cell-value": _e("Cell value unreadable", "A cell's value is not what its column needs (a number, a label, true/false)."),
+    "xlsx-empty": _e("No item rows", "The items sheet has a header row but no item."),
+    "qti-package": _e("QTI package unreadable", "The file is not a zip content package with an imsmanifest.xml naming its items."),
+    "qti-xml": _e("QTI XML not well-formed", "An XML file of the package cannot be parsed."),
+    "qti-content": _e("QTI content not understood", "An element or attribute the import needs is missing or has a value it cannot map to an item."),
+    "moodle-xml": _e("Moodle XML not well-formed", "The file cannot be parsed as XML, or its root is not <quiz>."),
+    "moodle-content": _e("Moodle question not understood", "A question lacks a part the import needs, or is of a type the bank has no equivalent for."),
+    "gift-syntax": _e("GIFT syntax error", "A question is not written in GIFT as the import reads it (title, text and {answers})."),
 }
 
 
@@ -315,6 +330,20 @@ _ZH: dict[str, tuple[str, str]] = {
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
+    "export-field-dropped": ("匯出格式無法保留此欄位", "此格式沒有對應的欄位，匯出的檔案不含這項資料；需要完整資料請改用 xlsx 或 QTI 格式。"),
+    "import-format-unknown": ("無法判斷匯入格式", "請用 --format 指定格式（xlsx、qti21、moodle 或 gift）。"),
+    "xlsx-unreadable": ("無法讀取活頁簿", "請另存為 Excel 活頁簿（.xlsx），或確認資料夾內有 .xlsx 檔案。"),
+    "xlsx-sheet-missing": ("找不到工作表", "請保留名為 items 的工作表，題目寫在這張工作表中。"),
+    "xlsx-header": ("標題列有誤", "請使用匯出時的標題列，不要更改、重複或刪除必要的欄位名稱。"),
+    "xlsx-formula": ("儲存格含有公式", "請直接輸入文字或數值，不要使用公式。"),
+    "xlsx-cell-value": ("儲存格的值不正確", "請依欄位填寫：分數填數字、版次填整數、答案填選項代號或 true/false。"),
+    "xlsx-empty": ("沒有題目資料列", "請在標題列下方每題填寫一列。"),
+    "qti-package": ("無法讀取 QTI 題目包", "請選擇由 qbank 匯出、含有 imsmanifest.xml 的 QTI 2.1 zip 檔。"),
+    "qti-xml": ("QTI 的 XML 格式錯誤", "請檢查標示位置附近的標籤是否成對、內容是否完整。"),
+    "qti-content": ("無法解讀 QTI 內容", "請確認題目使用單選、複選或是非的選擇題型，且必要的元素與屬性都在。"),
+    "moodle-xml": ("Moodle XML 格式錯誤", "請選擇由 Moodle 或 qbank 匯出的 Moodle XML 檔案，並檢查標示位置附近的標籤。"),
+    "moodle-content": ("無法解讀 Moodle 題目", "題庫只接受選擇題與是非題；請確認題目名稱、題幹與選項都在。"),
+    "gift-syntax": ("GIFT 格式錯誤", "請檢查題目的 ::名稱::、題幹與 {答案} 是否完整，大括號是否成對。"),
 }
 
 CATALOG = {code: dataclasses.replace(info, title_zh=_ZH.get(code, ("", ""))[0], hint_zh=_ZH.get(code, ("", ""))[1]) for code, info in CATALOG.items()}

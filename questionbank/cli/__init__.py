@@ -1,6 +1,6 @@
 """The ``qbank`` command: parses arguments, calls the library, formats, picks the exit status.
 
-One module per command group (``bank``, ``assembly``, ``scoring``, ``delivery``); the library
+One module per command group (``bank``, ``assembly``, ``scoring``, ``delivery``, ``interchange``); the library
 raises :class:`QbankError` with problems, which are printed here as located lines.
 """
 
@@ -18,7 +18,7 @@ log = logging.getLogger("qbank")
 
 
 def _commands() -> dict:
-    from questionbank.cli import assembly, bank, decisions, delivery, scoring
+    from questionbank.cli import assembly, bank, decisions, delivery, interchange, scoring
 
     return {
         "validate": bank.validate,
@@ -36,6 +36,8 @@ def _commands() -> dict:
         "challenges": decisions.challenges,
         "rescore": decisions.rescore,
         "serve": delivery.serve,
+        "export": interchange.export,
+        "import": interchange.import_,
     }
 
 

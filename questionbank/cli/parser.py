@@ -106,6 +106,22 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--workers", type=_number(1, 256, integer=True), metavar="N", help="processes for --form (default: all cores)")
     _bank_options(report)
 
+    formats = ("xlsx", "qti21", "moodle", "gift")
+    exp = sub.add_parser("export", help="items as an xlsx workbook for writers, a QTI 2.1 package, Moodle XML or GIFT (docs/interchange.md)")
+    exp.add_argument("--format", choices=formats, required=True)
+    exp.add_argument("--standard", metavar="ID", help="one standard (default: all)")
+    exp.add_argument("--status", nargs="+", choices=("draft", "review", "active", "retired"), help="only items with one of these statuses (default: all)")
+    exp.add_argument("-o", "--output", required=True, metavar="PATH", help="the file, or for xlsx of several standards a folder (one workbook each)")
+    exp.add_argument("--json", action="store_true", help="print the files written and the fields dropped as JSON")
+    _bank_options(exp)
+
+    imp = sub.add_parser("import", help="read items back from xlsx, QTI 2.1, Moodle XML or GIFT; never overwrites a changed item without --update")
+    imp.add_argument("path", metavar="PATH", help="the file (or a folder of xlsx workbooks)")
+    imp.add_argument("--format", choices=formats, help="the input format (default: from the file name: .xlsx, .zip, .xml, .gift)")
+    imp.add_argument("--update", action="store_true", help="write items that differ from the bank (default: show the diff and refuse)")
+    imp.add_argument("--json", action="store_true", help="print the plan (new, changed, unchanged items, diffs) and problems as JSON")
+    _bank_options(imp)
+
     user = sub.add_parser("user", help="examiner accounts")
     user_sub = user.add_subparsers(dest="user_command", metavar="ACTION", parser_class=_Parser, required=True)
     uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
