@@ -230,7 +230,7 @@ def test_cli_assemble_infeasible_exit_1(tmp_path, capsys):
 def test_shortfalls_point_at_the_blueprint_line_to_edit(tmp_path, capsys):
     source = (ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8")
     text = source.replace("  T7: {percent: 5}", "  T7: {count: 30}").replace("T6: {percent: 7.5}", "T6: {percent: 12.5}")
-    text = text.replace("length: 40", "length: 70").replace("  multiple: {min: 4, max: 8}", "  multiple: {min: 40}")
+    text = text.replace("length: 40", "length: 90").replace("  multiple: {min: 4, max: 8}", "  multiple: {min: 85}")
     bp = tmp_path / "blueprints" / "short.yaml"
     bp.parent.mkdir()
     bp.write_text(text, encoding="utf-8")
@@ -240,7 +240,7 @@ def test_shortfalls_point_at_the_blueprint_line_to_edit(tmp_path, capsys):
     assert code == 1
     found = {(p["code"], p["path"]): (p["line"], p["column"]) for p in data["problems"]}
     assert found[("blueprint-duty-short", "duties.T7")] == (lines.index("  T7: {count: 30}") + 1, 3)
-    assert found[("blueprint-type-short", "types.multiple")] == (lines.index("  multiple: {min: 40}") + 1, 3)
+    assert found[("blueprint-type-short", "types.multiple")] == (lines.index("  multiple: {min: 85}") + 1, 3)
 
 
 @settings(max_examples=12, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
