@@ -35,6 +35,7 @@ def _commands() -> dict:
         "cut": decisions.cut,
         "challenges": decisions.challenges,
         "rescore": decisions.rescore,
+        "review": delivery.review,
         "serve": delivery.serve,
         "export": interchange.export,
         "import": interchange.import_,

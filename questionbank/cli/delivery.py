@@ -63,7 +63,7 @@ def user(args: argparse.Namespace) -> int:
         accounts.set_password(open_database(), args.name, password)
         print(f"password of examiner '{accounts.normalise_name(args.name)}' changed")
         return EXIT_OK
-    accounts.add_examiner(open_database(), args.name, password)
+    accounts.add_examiner(open_database(), args.name, password, roles=tuple(args.role or ("examiner",)))
     print(f"examiner '{accounts.normalise_name(args.name)}' created")
     return EXIT_OK
 
@@ -142,4 +142,14 @@ def codes(args: argparse.Namespace) -> int:
             print(f"{entry['code']}  {CODE_STATUS[entry['status']]:<4}  {entry['candidate_id']}")
         counts = {status: sum(e["status"] == status for e in listed) for status in CODE_STATUS}
         print(f"{len(listed)} code(s): " + ", ".join(f"{CODE_STATUS[s]} {n}" for s, n in counts.items()), file=sys.stderr)
+    return EXIT_OK
+
+
+def review(args: argparse.Namespace) -> int:
+    from questionbank.delivery.authoring import import_review_logs
+    from questionbank.delivery.database import open_database
+
+    _, bank = bank_of(args)
+    count = import_review_logs(open_database(), args.folder, {item.id: item for _, item in bank.items})
+    print(f"{count} review(s) recorded from {args.folder}")
     return EXIT_OK

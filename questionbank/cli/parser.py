@@ -127,6 +127,7 @@ def build_parser() -> argparse.ArgumentParser:
     uadd = user_sub.add_parser("add", help="create an examiner account; the password is asked for (never a default)")
     uadd.add_argument("name", metavar="NAME")
     uadd.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
+    uadd.add_argument("--role", action="append", choices=("examiner", "writer", "reviewer"), help="a role (repeat for several; default examiner)")
     upw = user_sub.add_parser("passwd", help="set a new password for an examiner (clears its failed logins)")
     upw.add_argument("name", metavar="NAME")
     upw.add_argument("--password-stdin", action="store_true", help="read the password from standard input (for scripts)")
@@ -181,6 +182,12 @@ def build_parser() -> argparse.ArgumentParser:
     res = sub.add_parser("rescore", help="score a form's attempts again with every ruling; prints whose result changed and whose pass/fail flipped")
     res.add_argument("form_id", metavar="FORM_ID")
     res.add_argument("--reason", default="rescored after rulings")
+
+    rev = sub.add_parser("review", help="blind reviews of items")
+    rev_sub = rev.add_subparsers(dest="review_command", metavar="ACTION", parser_class=_Parser, required=True)
+    rimp = rev_sub.add_parser("import", help="record the blind readings of docs/reviews/**/r*-log.json in the database")
+    rimp.add_argument("folder", nargs="?", default="docs/reviews", metavar="DIR")
+    _bank_options(rimp)
 
     att = sub.add_parser("attempts", help="attempts in the database")
     att_sub = att.add_subparsers(dest="attempts_command", metavar="ACTION", parser_class=_Parser, required=True)

@@ -69,9 +69,15 @@ def check_password(password: str) -> str:
     return password
 
 
-def add_examiner(engine: Engine, name: str, password: str, now: float | None = None) -> int:
+ROLES = ("examiner", "writer", "reviewer")
+
+
+def add_examiner(engine: Engine, name: str, password: str, now: float | None = None, roles: tuple[str, ...] = ("examiner",)) -> int:
+    """An account (any of ROLES; one person may hold several)."""
     clean = check_name(name)
     check_password(password)
+    if not roles or any(r not in ROLES for r in roles):
+        raise RequestInvalid("examiner-invalid", f"roles are {', '.join(ROLES)}", "role")
     with db.writing(engine) as conn:
         if conn.execute(select(db.examiners.c.id).where(db.examiners.c.name_key == name_key(clean))).first():
             raise RequestInvalid("examiner-exists", f"an examiner named '{clean}' exists already (names ignore case); choose another name", "name")
@@ -80,7 +86,13 @@ def add_examiner(engine: Engine, name: str, password: str, now: float | None = N
                 name=clean, name_key=name_key(clean), password_hash=_hasher.hash(password), created_at=time.time() if now is None else now
             )
         )
+        conn.execute(insert(db.account_roles), [{"name_key": name_key(clean), "role": r} for r in sorted(set(roles))])
         return result.inserted_primary_key[0]
+
+
+def roles_of(engine: Engine, name: str) -> frozenset[str]:
+    with engine.connect() as conn:
+        return frozenset(conn.execute(select(db.account_roles.c.role).where(db.account_roles.c.name_key == name_key(name))).scalars())
 
 
 def set_password(engine: Engine, name: str, password: str) -> None:

@@ -207,6 +207,42 @@ blueprint_defaults = Table(
     Column("set_at", Float, nullable=False),
 )
 
+account_roles = Table(
+    "account_roles",
+    metadata,
+    Column("name_key", String(100), primary_key=True),
+    Column("role", String(20), primary_key=True),  # examiner | writer | reviewer
+)
+
+item_reviews = Table(
+    "item_reviews",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(200), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("reviewer", String(100), nullable=False),
+    Column("blind_answer", Text, nullable=False),  # JSON: labels (or true/false) chosen before seeing the key
+    Column("key", Text, nullable=False),  # JSON: the key at that revision
+    Column("matched", Boolean, nullable=False),
+    Column("verdict", String(20), nullable=False),  # approve | revise | reject
+    Column("checklist", Text, nullable=False, default="{}"),
+    Column("comments", Text, nullable=False, default=""),
+    Column("source", String(200), nullable=False, default="app"),  # app, or the docs/reviews log imported
+    Column("reviewed_at", Float, nullable=False),
+)
+
+item_history = Table(
+    "item_history",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("item_id", String(200), nullable=False),
+    Column("revision", Integer, nullable=False),
+    Column("action", String(20), nullable=False),  # create | edit | submit | activate
+    Column("by", String(100), nullable=False),
+    Column("at", Float, nullable=False),
+    Column("diff", Text, nullable=False),
+)
+
 examiner_sessions = Table(
     "examiner_sessions",
     metadata,
