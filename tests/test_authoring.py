@@ -95,7 +95,7 @@ def test_an_item_with_problems_is_not_written(setup):
 
 
 def test_the_existing_review_logs_are_imported(setup, tmp_path):
-    engine, items_dir, standards = setup
+    engine, items_dir, _ = setup
     bank = load_bank(ROOT / "standards", ROOT / "items")[1]
     items = {item.id: item for _, item in bank.items}
     count = authoring.import_review_logs(engine, ROOT / "docs" / "reviews", items)
