@@ -18,6 +18,8 @@ examiner = [
     st.Page("views/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
     st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
     st.Page("views/challenges.py", title="試題疑義", icon=":material/gavel:"),
+    st.Page("views/write.py", title="撰寫試題", icon=":material/edit:"),
+    st.Page("views/review.py", title="審題", icon=":material/rate_review:"),
 ]
 # Our own sidebar links instead of Streamlit's page list: its list markup fails axe's list rules,
 # and plain links are reachable by keyboard in reading order.

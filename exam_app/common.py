@@ -55,6 +55,11 @@ def bank(standards: str, items: str):
     return result, loaded
 
 
+def refresh_bank() -> None:
+    """Read the bank again after an item file was written (the cache holds one per process)."""
+    bank.clear()
+
+
 def get_bank():
     p = paths()
     return bank(str(p.standards), str(p.items))
@@ -98,7 +103,7 @@ def client_id() -> str:
 
 
 SESSION_COOKIE = "qbank_examiner"
-EXAMINER_PAGES = ("bank", "blueprints", "cohort", "challenges")
+EXAMINER_PAGES = ("bank", "blueprints", "cohort", "challenges", "write", "review")
 
 
 def _cookie(name: str) -> str | None:
@@ -135,12 +140,21 @@ def keep_session_cookie() -> None:
         html(f"<script>parent.document.cookie = '{SESSION_COOKIE}=; path=/; max-age=0; SameSite=Strict{secure}';</script>", height=0)
 
 
-def require_examiner(page: str) -> str:
-    """The logged-in examiner's name; stops the page with a login link that returns here otherwise."""
+ROLE_TITLES = {"examiner": "考官", "writer": "撰寫者", "reviewer": "審題者"}
+
+
+def require_examiner(page: str, roles: tuple[str, ...] = ("examiner",)) -> str:
+    """The logged-in account's name when it holds one of ``roles``; stops the page with a login
+    link that returns here otherwise."""
+    from questionbank.delivery import accounts
+
     name = current_examiner()
     if not name:
         st.warning("此頁僅限考官使用，請先登入。")
         st.page_link("views/login.py", label="前往考官登入", query_params={"next": page})
+        st.stop()
+    if not accounts.roles_of(get_engine(), name) & set(roles):
+        st.warning(f"此頁需要{'或'.join(ROLE_TITLES[r] for r in roles)}的角色；請洽系統管理者。")
         st.stop()
     return name
 
