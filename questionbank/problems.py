@@ -159,6 +159,7 @@ CATALOG: dict[str, CodeInfo] = {
     "access-code-invalid": _e("Access code invalid", "No official form has this access code, or it belongs to another candidate."),
     "candidate-id-invalid": _e("Candidate id invalid", "A candidate id is empty or longer than 100 characters."),
     "access-code-used": _e("Access code already used", "The access code has already started an attempt."),
+    "practice-too-long": _e("More questions than items", "A practice asks for more questions than its duties have items."),
     "practice-not-allowed": _e("Not a practice form", "Practice attempts need a practice form; official forms need an access code."),
     "review-not-available": _e(
         "Review or report not available",
@@ -339,6 +340,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "item-not-reviewed": ("試題尚未通過審查", "目前版本須由撰寫者以外的審題者盲答相符並核可後才能啟用。"),
     "item-not-draft": ("試題不是草稿", "只有草稿可以送審。"),
     "item-unknown": ("找不到試題", "請確認試題代碼。"),
+    "practice-too-long": ("題數超過可用題目", "所選職責的題目不夠，請減少題數（畫面會顯示可用題數）。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),

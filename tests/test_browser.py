@@ -41,13 +41,13 @@ def free_port() -> int:
 
 
 @contextmanager
-def server(database_url: str, workdir: Path):
+def server(database_url: str, workdir: Path, items: Path | None = None):
     port = free_port()
     env = {
         **os.environ,
         "QBANK_DATABASE_URL": database_url,
         "QBANK_STANDARDS": str(ROOT / "standards"),
-        "QBANK_ITEMS": str(ROOT / "items"),
+        "QBANK_ITEMS": str(items or ROOT / "items"),
         "QBANK_BLUEPRINTS": str(ROOT / "blueprints"),
     }
     command = [sys.executable, "-m", "streamlit", "run", str(ROOT / "exam_app" / "app.py"), f"--server.port={port}", "--server.headless=true"]

@@ -204,3 +204,123 @@ def test_a_challenge_upheld_changes_the_candidates_result(browser, tmp_path):  #
         wait_text(page, "成績已依試題疑義的裁定重新計算")
         wait_text(page, "全部給分")
         assert page.get_by_text("1 / 5").count() >= 1
+
+
+def _login(page, base: str, name: str, target: str) -> None:
+    page.goto(f"{base}/login?next={target}")
+    page.get_by_label("帳號").fill(name)
+    page.get_by_label("密碼").fill("right password 123")
+    page.get_by_role("button", name="登入").click()
+    settled(page)
+
+
+def _choose(page, label: str, option: str) -> None:
+    """Pick ``option`` in the select box ``label`` (typing filters the list, as a person would)."""
+    settled(page)
+    box = page.get_by_label(label, exact=True)
+    box.click()
+    box.fill(option[:6])
+    page.get_by_role("option", name=option).first.click(timeout=15_000)
+    settled(page)
+
+
+def test_write_review_disagree_revise_review_activate_and_practise(browser, tmp_path):  # noqa: F811
+    import shutil
+
+    from questionbank.delivery import attempts
+    from tests.conftest import ROOT
+
+    items = tmp_path / "items"
+    shutil.copytree(ROOT / "items", items)
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    engine = database.connect(url)
+    accounts.add_examiner(engine, "撰寫者", "right password 123", roles=("writer",))
+    accounts.add_examiner(engine, "審題者一", "right password 123", roles=("reviewer",))
+    accounts.add_examiner(engine, "審題者二", "right password 123", roles=("reviewer",))
+    engine.dispose()
+    stem = "某企業要舉辦年度客戶答謝活動，專案人員蒐集資訊前應先確認的是哪一件事？"
+    with server(url, tmp_path, items=items) as base:
+        writer = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        _login(writer, base, "撰寫者", "write")
+        wait_text(writer, "撰寫試題")
+        _choose(writer, "職能基準", "活動專案人員")
+        writer.get_by_label("知識、技能、態度（K/S/A）").click()
+        writer.get_by_role("option").first.click()
+        writer.keyboard.press("Escape")
+        writer.get_by_label("題幹").fill(stem)
+        for label, text in zip("ABCD", ["這次活動要達成的目標與邀請對象", "場地的音響設備品牌", "紀念品的包裝顏色", "接待人員的制服款式"], strict=True):
+            writer.get_by_label(f"選項 {label}").fill(text)
+        writer.get_by_label("解析（為什麼答案對、每個錯誤選項為什麼錯，並引用行為指標）").fill(
+            "A 正確：先確認活動目標與對象，才能決定要蒐集哪些資訊（P1.1.1）。B 錯：屬執行細節。C 錯：屬執行細節。D 錯：與資訊需求無關。"
+        )
+        writer.get_by_label("解析（為什麼答案對、每個錯誤選項為什麼錯，並引用行為指標）").press("Tab")
+        settled(writer)
+        wait_text(writer, "格式與標記都正確")
+        writer.get_by_role("button", name="儲存").click()
+        wait_text(writer, "已儲存")
+        shots(writer, "write")
+        assert serious_violations(writer) == []
+        item_id = writer.get_by_text("已儲存").first.inner_text().split("已儲存 ")[1].split("（")[0]
+        _choose(writer, "試題", f"{item_id}（草稿）")
+        writer.get_by_role("button", name="送交審查").click()
+        wait_text(writer, "已送交審查")
+
+        first = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        _login(first, base, "審題者一", "review")
+        wait_text(first, "先作答")
+        _choose(first, "待審試題", f"{item_id}（第 1 版，撰寫者 撰寫者）")
+        first.locator("[data-testid='stMain']").get_by_text("(B) 場地的音響設備品牌").click()
+        first.get_by_role("button", name="送出盲答").click()
+        wait_text(first, "答案：A")
+        shots(first, "review")
+        assert serious_violations(first) == []
+        first.get_by_text("請撰寫者修改").click()
+        first.get_by_label("意見（盲答與答案不同時，請說明如何解決）").fill("B 也可能是資訊需求，請把 B 改得更明顯是細節")
+        first.get_by_role("button", name="送出審查").click()
+        wait_text(first, "盲答與答案不同")
+
+        writer.reload()
+        wait_text(writer, "撰寫試題")
+        _choose(writer, "職能基準", "活動專案人員")
+        _choose(writer, "試題", f"{item_id}（審查中）")
+        writer.get_by_label("選項 B").fill("舞台背板的印刷紙材")
+        writer.get_by_label("選項 B").press("Tab")
+        settled(writer)
+        writer.get_by_role("button", name="儲存").click()
+        wait_text(writer, "第 2 版")
+        _choose(writer, "試題", f"{item_id}（草稿）")
+        writer.get_by_role("button", name="送交審查").click()
+        wait_text(writer, "已送交審查")
+
+        second = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        _login(second, base, "審題者二", "review")
+        wait_text(second, "先作答")
+        _choose(second, "待審試題", f"{item_id}（第 2 版，撰寫者 撰寫者）")
+        second.locator("[data-testid='stMain']").get_by_text("(A) 這次活動要達成的目標與邀請對象").click()
+        second.get_by_role("button", name="送出盲答").click()
+        wait_text(second, "答案：A")
+        second.get_by_text("核可").first.click()
+        second.get_by_role("button", name="送出審查").click()
+        wait_text(second, "盲答相符")
+        second.get_by_role("button", name="啟用這一題").click()
+        wait_text(second, "已啟用")
+
+        candidate = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        candidate.goto(base)
+        candidate.get_by_role("button", name="開始練習").wait_for(timeout=60_000)
+        _choose(candidate, "職能基準", "活動專案人員")
+        candidate.get_by_text("指定職責練習").click()
+        settled(candidate)
+        _choose(candidate, "練習的職責", "T1 蒐集與分析活動專案資訊")
+        candidate.keyboard.press("Escape")
+        box = candidate.get_by_label("題數", exact=False)
+        box.fill(box.get_attribute("max") or "40")
+        box.press("Enter")
+        settled(candidate)
+        candidate.get_by_role("button", name="開始練習").click()
+        wait_text(candidate, "第 1 題")
+        token = candidate.evaluate("() => new URLSearchParams(location.search).get('token')")
+        engine = database.connect(url)
+        chosen = [q.item_id for q in attempts.state(engine, token).questions]
+        engine.dispose()
+        assert item_id in chosen

@@ -36,3 +36,12 @@ def test_practice_results_pool_across_forms():
     assert pooled["percent"]["mean"] == 73.33 and pooled["histogram"]["counts"][4] == 1 and pooled["histogram"]["counts"][9] == 1
     assert {d["code"]: (d["attempts"], d["percent"]["mean"]) for d in pooled["duties"]} == {"T1": (2, 75.0), "T2": (2, 80.0)}
     assert results_summary([])["attempts"] == 0
+
+
+def test_practice_counts_never_exceed_what_a_duty_holds():
+    from questionbank.delivery.practice import capped_counts
+
+    assert capped_counts({"T1": 4, "T2": 11, "T3": 8}, 23, None) == {"T1": 4, "T2": 11, "T3": 8}
+    capped = capped_counts({"T1": 4, "T2": 11, "T3": 8}, 46, {"T1": 24, "T2": 12, "T3": 48})
+    assert capped["T2"] == 12 and sum(capped.values()) == 46 and capped["T1"] <= 24 and capped["T3"] <= 48
+    assert capped_counts({"T1": 1, "T2": 1}, 50, {"T1": 10, "T2": 10}) == {"T1": 10, "T2": 10}

@@ -12,24 +12,44 @@ from questionbank.assembly import assemble
 from questionbank.blueprint import Blueprint, Range, largest_remainder
 from questionbank.delivery.attempts import _check_candidate, start_practice
 from questionbank.delivery.publishing import publish
-from questionbank.errors import AccessDenied, BlueprintInfeasible
+from questionbank.errors import AccessDenied, BlueprintInfeasible, RequestInvalid
 from questionbank.items import Item
 from questionbank.scoring import Rules
 from questionbank.snapshots import snapshot
 from questionbank.standards import Standard, natural_order
 
 
-def practice_blueprint(blueprint: Blueprint, duties: list[str] | None = None, length: int | None = None) -> Blueprint:
+def capped_counts(shares: dict[str, float], total: int, caps: dict[str, int] | None) -> dict[str, int]:
+    """``total`` items over duties in proportion to ``shares`` (largest remainder), none above its
+    cap: what a duty cannot hold goes to the others, still in proportion."""
+    counts = largest_remainder({d: 100.0 * v / sum(shares.values()) for d, v in shares.items()}, total)
+    if not caps:
+        return counts
+    fixed: dict[str, int] = {}
+    while True:
+        over = {d for d, n in counts.items() if d not in fixed and n > caps.get(d, n)}
+        if not over:
+            return {**counts, **fixed}
+        fixed |= {d: caps[d] for d in over}
+        rest = {d: v for d, v in shares.items() if d not in fixed}
+        left = max(0, total - sum(fixed.values()))
+        if not rest or left == 0:
+            return {**{d: 0 for d in rest}, **fixed}
+        counts = largest_remainder({d: 100.0 * v / sum(rest.values()) for d, v in rest.items()}, left)
+
+
+def practice_blueprint(blueprint: Blueprint, duties: list[str] | None = None, length: int | None = None, available: dict[str, int] | None = None) -> Blueprint:
     """The blueprint for a practice form: the default one, or only ``duties`` (counts kept in
-    the default's proportions, scaled to ``length``), one form, no cross-form rules."""
+    the default's proportions, scaled to ``length``, none above the items ``available`` per
+    duty), one form, no cross-form rules."""
     if not duties:
         return dataclasses.replace(blueprint, forms=1, max_overlap=None, max_exposure=1.0)
     unknown = [d for d in duties if d not in blueprint.duty_ranges]
     if unknown:
         raise AccessDenied("practice-not-allowed", f"duty {', '.join(unknown)} is not in this blueprint (duties: {', '.join(blueprint.duty_ranges)})", "duties")
     base = {d: blueprint.duty_ranges[d].min for d in duties}
-    total = length or sum(base.values())
-    counts = largest_remainder({d: 100.0 * n / sum(base.values()) for d, n in base.items()}, total)
+    total = min(length or sum(base.values()), sum(available.get(d, 0) for d in duties)) if available else length or sum(base.values())
+    counts = capped_counts(dict(base), total, available)
     return dataclasses.replace(
         blueprint,
         length=sum(max(1, c) for c in counts.values()),
@@ -58,7 +78,15 @@ def start_practice_from_blueprint(
 ) -> str:
     """Assemble a practice form on the fly (all duties, or the chosen ones), publish it, start it."""
     candidate_id = _check_candidate(candidate_id)
-    plan = practice_blueprint(blueprint, duties, length)
+    from collections import Counter
+
+    from questionbank.assembly import eligible_items
+
+    available = Counter(standard.duty_code(item.task) for item in eligible_items(blueprint, standard, items))
+    have = sum(available.get(d, 0) for d in duties or blueprint.duty_ranges)
+    if length and length > have:
+        raise RequestInvalid("practice-too-long", f"the chosen duties have {have} items; ask for at most {have}", "length")
+    plan = practice_blueprint(blueprint, duties, length, dict(available))
     seed = secrets.randbelow(2**31) if seed is None else seed
     result = assemble(plan, standard, items, seed=seed, time_limit=20.0)
     if not result.ok:
