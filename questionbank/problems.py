@@ -188,6 +188,7 @@ CATALOG: dict[str, CodeInfo] = {
     "item-not-reviewed": _e("Item not reviewed", "An item becomes active only after an approving blind review of its current revision by another person."),
     "item-not-draft": _e("Item not a draft", "Only a draft goes to review."),
     "item-unknown": _e("Unknown item", "No item file has this id."),
+    "backup-failed": _e("Backup failed", "The database could not be copied to the backup file."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
     # Export and import of items (qbank export / qbank import)
     "export-field-dropped": _w("Field not carried by the format", "The export format has no place for this item field; the exported file lacks it."),
@@ -341,6 +342,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "item-not-draft": ("試題不是草稿", "只有草稿可以送審。"),
     "item-unknown": ("找不到試題", "請確認試題代碼。"),
     "practice-too-long": ("題數超過可用題目", "所選職責的題目不夠，請減少題數（畫面會顯示可用題數）。"),
+    "backup-failed": ("備份失敗", "無法複製資料庫到備份檔；請確認路徑、磁碟空間與 PostgreSQL 用戶端工具。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),

@@ -376,3 +376,37 @@ def test_an_abandoned_official_attempt_is_submitted_by_the_servers_sweep(engine,
     state = attempts.state(engine, token, now=past + 2)
     assert state.submitted and state.submitted_by == "deadline"
     assert results.result(engine, token)["max"] > 0
+
+
+def test_a_backup_is_a_working_copy_taken_while_attempts_go_on(engine, shipped, database_url, tmp_path, monkeypatch, capsys):
+    """qbank db backup: the copy opens as a database with every saved answer."""
+    import shutil
+
+    from questionbank.cli import main
+
+    if database_url.startswith("postgresql") and shutil.which("pg_dump") is None:
+        pytest.skip("pg_dump (postgresql-client) is not installed")
+    publish(engine, shipped, form_id="bk")
+    token = attempts.start_practice(engine, "bk", "B1", now=START)
+    attempts.save_answer(engine, token, 0, "A", now=START + 1)
+    monkeypatch.setenv("QBANK_DATABASE_URL", database_url)
+    target = tmp_path / "backup.bin"
+    assert main(["db", "backup", str(target)]) == 0
+    assert target.exists() and not (tmp_path / "backup.bin.partial").exists()
+    if database_url.startswith("sqlite"):
+        copy = database.connect(f"sqlite:///{target}")
+        assert attempts.state(copy, token, now=START + 2).questions[0].answer
+        copy.dispose()
+    else:
+        assert target.read_bytes()[:5] == b"PGDMP"
+    assert main(["db", "backup", str(tmp_path / "missing-folder" / "x")]) == 1
+    assert "[backup-failed]" in capsys.readouterr().err
+
+
+def test_serve_runs_with_production_settings():
+    from questionbank.cli.delivery import serve_command
+
+    command, env = serve_command(8600, "0.0.0.0", {"QBANK_COOKIE_SECRET": "s3cret"})
+    assert "--client.showErrorDetails=none" in command and env["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret"
+    assert "--server.fileWatcherType=none" in command
+    assert "STREAMLIT_SERVER_COOKIE_SECRET" not in serve_command(8600, "x", {})[1]

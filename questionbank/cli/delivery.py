@@ -68,13 +68,12 @@ def user(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-def serve(args: argparse.Namespace) -> int:
+def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[list[str], dict[str, str]]:
+    """The streamlit command line and environment for production: error details off, the cookie
+    secret shared by every replica (QBANK_COOKIE_SECRET; Streamlit takes it only from its
+    environment or config file), no file watcher."""
     import importlib.util
-    import subprocess
 
-    from questionbank.delivery.database import open_database
-
-    open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
     # found, not imported: the library never imports the app
     app = Path(importlib.util.find_spec("exam_app").origin).parent / "app.py"
     command = [
@@ -83,21 +82,41 @@ def serve(args: argparse.Namespace) -> int:
         "streamlit",
         "run",
         str(app),
-        f"--server.port={args.port}",
-        f"--server.address={args.address}",
+        f"--server.port={port}",
+        f"--server.address={address}",
         "--server.headless=true",
+        "--server.fileWatcherType=none",
+        "--server.runOnSave=false",
         "--browser.gatherUsageStats=false",
         "--client.toolbarMode=viewer",
         "--client.showErrorDetails=none",
     ]
-    print(f"qbank: serving the exam app on http://{args.address}:{args.port} (Ctrl-C to stop)", file=sys.stderr)
-    return subprocess.call(command)
+    env = dict(environ)
+    if environ.get("QBANK_COOKIE_SECRET"):
+        env["STREAMLIT_SERVER_COOKIE_SECRET"] = environ["QBANK_COOKIE_SECRET"]
+    return command, env
+
+
+def serve(args: argparse.Namespace) -> int:
+    import os
+    import subprocess
+
+    from questionbank.delivery.database import open_database
+
+    open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
+    command, env = serve_command(args.port, args.address, dict(os.environ))
+    print(f"qbank: serving the exam app on http://{args.address}:{args.port} (health: /_stcore/health; Ctrl-C to stop)", file=sys.stderr)
+    return subprocess.call(command, env=env)
 
 
 def db(args: argparse.Namespace) -> int:
-    from questionbank.delivery.database import current_revision, open_database
+    from questionbank.delivery.database import backup, current_revision, open_database
 
-    print(f"database at revision {current_revision(open_database())}")
+    engine = open_database()
+    if args.db_command == "backup":
+        print(f"backup written to {backup(engine, args.target)}")
+        return EXIT_OK
+    print(f"database at revision {current_revision(engine)}")
     return EXIT_OK
 
 

@@ -196,4 +196,6 @@ def build_parser() -> argparse.ArgumentParser:
     dbp = sub.add_parser("db", help="the database (QBANK_DATABASE_URL, default SQLite under ./var/)")
     db_sub = dbp.add_subparsers(dest="db_command", metavar="ACTION", parser_class=_Parser, required=True)
     db_sub.add_parser("upgrade", help="create or migrate the schema to the newest revision")
+    dbb = db_sub.add_parser("backup", help="a consistent copy of the database while the server runs (SQLite file, or pg_dump custom format)")
+    dbb.add_argument("target", metavar="FILE")
     return parser

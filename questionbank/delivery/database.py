@@ -30,9 +30,12 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    text,
 )
 
 DEFAULT_URL = "sqlite:///var/qbank.sqlite3"
+# any fixed 64-bit number, the same for every replica: "qbank-mig" as ASCII
+MIGRATION_LOCK = 0x71626E6B2D6D6967
 ENV_VAR = "QBANK_DATABASE_URL"
 
 metadata = MetaData()
@@ -359,6 +362,10 @@ def upgrade(engine: Engine, revision: str = "head") -> None:
     config = Config()
     config.set_main_option("script_location", str(Path(__file__).parent / "migrations"))
     with writing(engine) as connection:
+        if connection.dialect.name == "postgresql":
+            # replicas starting together must not migrate at once: one does, the others wait and
+            # then find nothing to do (the lock ends with the transaction)
+            connection.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": MIGRATION_LOCK})
         config.attributes["connection"] = connection
         command.upgrade(config, revision)
 
@@ -368,3 +375,42 @@ def current_revision(engine: Engine) -> str | None:
 
     with engine.connect() as connection:
         return MigrationContext.configure(connection).get_current_revision()
+
+
+def backup(engine: Engine, target: str | os.PathLike[str]) -> Path:
+    """A consistent copy of the database at ``target`` while the server keeps running.
+
+    SQLite: the online backup API (pages copied under a read transaction, so WAL writers go
+    on). PostgreSQL: ``pg_dump --format=custom`` (restore with ``pg_restore``), which needs the
+    PostgreSQL client on the PATH. The copy is written beside the target and renamed into place.
+    """
+    import shutil
+    import sqlite3
+    import subprocess
+
+    from questionbank.errors import QbankError
+
+    path = Path(target)
+    partial = path.with_name(path.name + ".partial")
+    try:
+        if engine.dialect.name == "sqlite":
+            source_path = engine.url.database
+            with sqlite3.connect(source_path) as source, sqlite3.connect(partial) as copy:
+                source.backup(copy)
+        else:
+            dump = shutil.which("pg_dump")
+            if dump is None:
+                raise QbankError("backup-failed", "pg_dump is not installed; install the PostgreSQL client (postgresql-client)", "database")
+            url = engine.url.set(drivername="postgresql").render_as_string(hide_password=False)
+            done = subprocess.run([dump, "--format=custom", f"--file={partial}", url], capture_output=True, text=True, check=False)
+            if done.returncode != 0:
+                first = (done.stderr.strip().splitlines() or ["pg_dump failed"])[0]
+                raise QbankError("backup-failed", f"pg_dump could not copy the database ({first.split('password')[0]})", "database")
+        partial.replace(path)
+    except (OSError, sqlite3.Error) as exc:
+        partial.unlink(missing_ok=True)
+        raise QbankError("backup-failed", f"cannot write the backup ({exc}); check the path and free space", "target") from None
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return path
