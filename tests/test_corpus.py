@@ -57,6 +57,7 @@ def test_corpus_covers_every_item_and_file_check():
         "folder-unreadable",
         "no-yaml-files",
         "dismissal-malformed",
+        "similarity-not-checked",
         "file-too-large",
         "schema-too-short",
         "schema-too-long",

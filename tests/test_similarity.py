@@ -53,3 +53,13 @@ def test_the_shipped_bank_has_no_unresolved_suspect():
     assert problems == []
     assert [(p.file, p.message[:60]) for p in similarity_problems(bank.items, dismissed)] == []
     assert len(suspects(item for _, item in bank.items)) >= 1  # the detector does see the confirmed pair
+
+
+def test_a_standard_too_large_for_pairwise_comparison_is_said_not_checked(monkeypatch):
+    from questionbank.checks import similarity
+
+    bank = _bank()
+    entries = [(d, i) for d, i in bank.items if i.standard == "BAS2421-002v4"]
+    monkeypatch.setattr(similarity, "MAX_GROUP", 100)
+    found = similarity.similarity_problems(entries, {})
+    assert [p.code for p in found] == ["similarity-not-checked"] and "240" in found[0].message or "items" in found[0].message

@@ -35,6 +35,9 @@ MIN_KEY_CHARS = 8
 # a bigram found in more than this share of a standard's texts says nothing (的、。、以及)
 COMMON_SHARE = 0.25
 MIN_GROUP_FOR_COMMON = 20
+# Pairwise comparison grows with the square of a standard's items; above this many (a bank ten
+# times the deepest real one) the check is skipped with a warning instead of slowing validate.
+MAX_GROUP = 2000
 DISMISSALS_FILE = "similar-pairs.tsv"
 _DROP = re.compile(r"[\W_]+", re.UNICODE)
 
@@ -70,7 +73,8 @@ def suspects(items: Iterable[Item]) -> list[Suspect]:
         by_standard[item.standard].append(item)
     found: list[Suspect] = []
     for group in by_standard.values():
-        found.extend(_in_standard(sorted(group, key=lambda i: i.id)))
+        if len(group) <= MAX_GROUP:
+            found.extend(_in_standard(sorted(group, key=lambda i: i.id)))
     return found
 
 
@@ -137,6 +141,21 @@ def similarity_problems(entries: list[tuple[Document, Item]], dismissed: dict[fr
     that gives the other away (cue) or of the later item (near-duplicate)."""
     by_id = {item.id: (document, item) for document, item in entries}
     found = []
+    sizes: dict[str, list[Document]] = defaultdict(list)
+    for document, item in entries:
+        sizes[item.standard].append(document)
+    for standard_id, documents in sizes.items():
+        if len(documents) > MAX_GROUP:
+            found.append(
+                problem(
+                    "similarity-not-checked",
+                    documents[0].file,
+                    1,
+                    1,
+                    f"{standard_id} has {len(documents):,} items, more than the {MAX_GROUP:,} the cue check compares pairwise; check it in parts",
+                    "standard",
+                )
+            )
     for suspect in suspects(item for _, item in entries):
         pair = frozenset((suspect.first, suspect.second))
         _, first = by_id[suspect.first]
