@@ -58,6 +58,10 @@ def test_corpus_covers_every_item_and_file_check():
         "no-yaml-files",
         "dismissal-malformed",
         "similarity-not-checked",
+        # the authoring flow's refusals: tests/test_authoring.py
+        "item-not-draft",
+        "item-not-reviewed",
+        "item-unknown",
         "file-too-large",
         "schema-too-short",
         "schema-too-long",
