@@ -88,6 +88,8 @@ def test_corpus_covers_every_item_and_file_check():
         "ruling-",
         "cut-",
         "candidate-",
+        "backup-",
+        "role-",
     )
     # export and import of other formats: their files are workbooks, packages and XML, covered by test_interchange.py
     interchange = ("export-", "import-", "xlsx-", "qti-", "moodle-", "gift-")
