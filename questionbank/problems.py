@@ -169,6 +169,17 @@ CATALOG: dict[str, CodeInfo] = {
     "examiner-invalid": _e("Examiner name or password invalid", "The name is empty or too long, or the password is too short."),
     "database-unavailable": _e("Database unavailable", "The database cannot be opened or migrated; check QBANK_DATABASE_URL and that ./var/ is writable."),
     "set-spans-standards": _e("Set spans standards", "Items of one set (shared scenario) belong to different standards."),
+    # Item analysis (qbank analyze): flags on an item's statistics, thresholds in docs/item-analysis.md
+    "stat-too-hard": _w("Item too hard", "Fewer candidates earned the item's points than the threshold (p below 0.20): below chance for four options."),
+    "stat-too-easy": _w("Item too easy", "Almost every candidate earned the item's points (p above 0.95); it hardly separates candidates."),
+    "stat-low-discrimination": _w("Low discrimination", "The item's score correlates weakly with the rest of the form (corrected item-total r below 0.10)."),
+    "stat-negative-discrimination": _w(
+        "Negative discrimination", "Candidates who do well on the rest of the form do worse on this item (corrected item-total r below 0)."
+    ),
+    "stat-possible-miskey": _w(
+        "Possible wrong key", "A distractor chosen by enough candidates is chosen by higher-scoring candidates than the key; check the key."
+    ),
+    "stat-high-omit": _w("Often left blank", "More candidates than the threshold (10%) left the item blank: unclear wording, or too little time."),
 }
 
 
@@ -289,6 +300,12 @@ _ZH: dict[str, tuple[str, str]] = {
     "responses-empty": ("沒有作答資料", "CSV 只有標題列，請每位考生每一題加入一列作答。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
+    "stat-too-hard": ("試題過難", "答對率低於 0.20，比四選一猜題還低；請檢查答案、題意與選項是否有誤。"),
+    "stat-too-easy": ("試題過易", "幾乎所有考生都答對（答對率高於 0.95），無法區分能力；請考慮提高難度或改寫誘答選項。"),
+    "stat-low-discrimination": ("鑑別度偏低", "本題得分與其他題目的總分關聯很弱；請檢查題意是否模糊，或是否測到與本職能無關的內容。"),
+    "stat-negative-discrimination": ("鑑別度為負", "整體表現較好的考生反而較常答錯；請優先檢查答案是否正確、題意是否有兩種解讀。"),
+    "stat-possible-miskey": ("答案可能有誤", "選擇某個誘答選項的考生總分高於選擇正確答案的考生；請核對答案與解析。"),
+    "stat-high-omit": ("未作答比例偏高", "超過一成考生未作答；請檢查題意是否清楚，或作答時間是否足夠（特別是試卷後段的題目）。"),
 }
 
 CATALOG = {code: dataclasses.replace(info, title_zh=_ZH.get(code, ("", ""))[0], hint_zh=_ZH.get(code, ("", ""))[1]) for code, info in CATALOG.items()}
