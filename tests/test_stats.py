@@ -253,3 +253,50 @@ def test_cli_analyze_json_csv_and_text_agree_with_the_library(tmp_path, capsys):
     assert main(["analyze", form_path, *bank]) == 2
     assert main(["analyze", "--published", "x", form_path, str(responses)]) == 2
     assert main(["analyze", form_path, str(tmp_path / "missing.csv"), *bank]) == 1
+
+
+def test_cli_analyze_published_counts_official_attempts_unless_asked(tmp_path, monkeypatch, capsys):
+    from questionbank.checks.runner import validate_bank
+    from questionbank.cli import main
+    from questionbank.delivery import attempts, database, publishing, results
+    from questionbank.snapshots import answer_key, snapshot
+    from tests.conftest import ROOT
+
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    monkeypatch.setenv("QBANK_DATABASE_URL", url)
+    engine = database.connect(url)
+    _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
+    standard = bank.standards["BAS2421-002v4"]
+    active = [i for _, i in bank.items if i.standard == standard.id and i.status == "active"]
+    snaps = [snapshot(i, standard) for i in active if i.type == "single"][:8] + [snapshot(i, standard) for i in active if i.type == "true_false"][:2]
+    rng = np.random.default_rng(3)
+    now = 1_800_000_000.0
+    for kind in ("official", "practice"):
+        publishing.publish(engine, kind, snaps, Rules(), kind=kind, standard=standard, title="測驗", time_limit_minutes=None, now=now)
+        codes = publishing.issue_access_codes(engine, kind, [None] * 12, now=now) if kind == "official" else []
+        for n in range(12):
+            who = f"{kind}-{n}"
+            token = attempts.start_official(engine, codes[n], who, now=now) if codes else attempts.start_practice(engine, kind, who, now=now)
+            for q, snap in zip(attempts.state(engine, token, now=now).questions, snaps, strict=True):
+                if q.type == "true_false":
+                    right = snap["keys"][0] == "T"
+                    attempts.save_answer(engine, token, q.position, right if rng.random() < 0.7 else not right, now=now)
+                    continue
+                key_text = dict(snap["options"])[snap["keys"][0]]
+                right = next(label for label, text in q.options if text == key_text)
+                wrong = [label for label, _ in q.options if label != right]
+                attempts.save_answer(engine, token, q.position, right if rng.random() < 0.3 + n / 20 else str(rng.choice(wrong)), now=now)
+            attempts.submit(engine, token, now=now + 60)
+    ids, matrix, key = results.form_responses(engine, "official", ("official",))
+    assert len(ids) == 12 and key.ids == answer_key(snaps, Rules()).ids
+    expected = json.loads(json.dumps(analyze(key, matrix).to_dict()))
+    assert main(["analyze", "--published", "official", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data.pop("form_id") == "official" and data == expected
+    assert main(["analyze", "--published", "practice", "--format", "json"]) == 0
+    assert json.loads(capsys.readouterr().out)["form"]["candidates"] == 0
+    assert main(["analyze", "--published", "practice", "--practice"]) == 0
+    assert "12 candidate(s)" in capsys.readouterr().out
+    assert main(["analyze", "--published", "nope"]) == 1
+    assert "[form-unknown]" in capsys.readouterr().err
+    engine.dispose()
