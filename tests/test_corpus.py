@@ -66,7 +66,8 @@ def test_corpus_covers_every_item_and_file_check():
         "standard-duplicate-id",
         "standard-status-mismatch",
     }
-    delivery = ("responses-", "response-", "attempt-", "access-code-", "practice-", "review-", "examiner-", "extra-time-", "login-", "database-")
+    # delivery refusals, and item-analysis flags (stat-*: raised on response data, tested in test_stats.py)
+    delivery = ("responses-", "response-", "attempt-", "access-code-", "practice-", "review-", "examiner-", "extra-time-", "login-", "database-", "stat-")
     bank_codes = {c for c in CATALOG if not c.startswith(("blueprint-", "assembly-", "form-", *delivery))}
     assert bank_codes - covered <= not_from_a_file
 
