@@ -299,4 +299,19 @@ def test_cli_analyze_published_counts_official_attempts_unless_asked(tmp_path, m
     assert "12 candidate(s)" in capsys.readouterr().out
     assert main(["analyze", "--published", "nope"]) == 1
     assert "[form-unknown]" in capsys.readouterr().err
+    # stored by item id and content hash; pooled over forms, weighted by candidates
+    from questionbank.delivery.item_statistics import observed_difficulty
+
+    assert main(["analyze", "--published", "official", "--store", "--format", "json"]) == 0
+    assert "statistics of 10 item(s) stored" in capsys.readouterr().err
+    stored = observed_difficulty(engine, min_responses=12)
+    assert set(stored) == {(s["id"], s["sha256"]) for s in snaps}
+    assert all(v["responses"] == 12 for v in stored.values())
+    assert [stored[s["id"], s["sha256"]]["p"] for s in snaps] == pytest.approx([i["p"] for i in expected["items"]])
+    assert main(["analyze", "--published", "practice", "--practice", "--store"]) == 0
+    pooled = observed_difficulty(engine, min_responses=24)
+    assert len(pooled) == 10 and all(v["responses"] == 24 for v in pooled.values())
+    assert observed_difficulty(engine, min_responses=25) == {}
+    assert main(["analyze", "--published", "official", "--store", "--format", "json"]) == 0  # replaces, never adds up
+    assert all(v["responses"] == 24 for v in observed_difficulty(engine).values())
     engine.dispose()

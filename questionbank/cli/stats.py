@@ -17,12 +17,18 @@ def analyze(args: argparse.Namespace) -> int:
         from questionbank.delivery.results import published_analysis
 
         form_id = args.published
-        analysis = published_analysis(open_database(), form_id, practice=args.practice)
+        engine = open_database()
+        analysis = published_analysis(engine, form_id, practice=args.practice)
+        if args.store:
+            from questionbank.delivery.item_statistics import store_item_statistics
+
+            stored = store_item_statistics(engine, form_id, analysis, practice=args.practice)
+            print(f"statistics of {stored} item(s) stored for form {form_id}", file=sys.stderr)
     else:
         if args.form is None or args.responses is None:
             return usage_error("give FORM RESPONSES.csv, or --published FORM_ID for a form in the database")
-        if args.practice:
-            return usage_error("--practice goes with --published (a responses CSV has no attempt modes)")
+        if args.practice or args.store:
+            return usage_error("--practice and --store go with --published (a responses CSV has no attempt modes or stored form)")
         from questionbank.delivery.publishing import prepare_form
         from questionbank.interchange.responses_csv import read_responses
         from questionbank.snapshots import answer_key
