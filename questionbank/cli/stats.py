@@ -82,12 +82,12 @@ def text_report(form_id: str, analysis: Any) -> str:
         if s.reliability is None:
             verdict = "not reportable (no reliability: one item or no variance)"
         lines.append(f"{s.duty:<8}{s.items:>6}{_f(s.reliability, 3):>8}{_f(s.prmse_subscore, 3):>9}{_f(s.prmse_total, 3):>9}  {verdict}")
-    width = max((len(i.id) for i in analysis.items), default=4)
+    width = max([4, *(len(i.id) for i in analysis.items)])
     lines += ["", f"{'item':<{width}}  {'p':>6}{'r(rest)':>9}{'omit':>7}  options (share/mean total; * key)  flags"]
     for item in analysis.items:
         options = " ".join(f"{o.label}{'*' if o.key else ''} {_f(o.share)}/{_f(o.mean_total, 1)}" for o in item.options)
         flags = " ".join(f.code for f in item.flags)
-        lines.append(f"{item.id:<{width}}  {_f(item.p):>6}{_f(item.corrected_r):>9}{_f(item.omit_rate):>7}  {options}  {flags}")
+        lines.append(f"{item.id:<{width}}  {_f(item.p):>6}{_f(item.corrected_r):>9}{_f(item.omit_rate):>7}  {options}  {flags}".rstrip())
     flagged = analysis.flags
     lines += ["", f"{len(flagged)} flag(s) on {len({f.path for f in flagged})} item(s)"]
     lines += [f"{f.path}: {f.severity.value} [{f.code}] {f.message}" for f in flagged]
