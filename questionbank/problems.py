@@ -206,6 +206,17 @@ CATALOG: dict[str, CodeInfo] = {
     "moodle-xml": _e("Moodle XML not well-formed", "The file cannot be parsed as XML, or its root is not <quiz>."),
     "moodle-content": _e("Moodle question not understood", "A question lacks a part the import needs, or is of a type the bank has no equivalent for."),
     "gift-syntax": _e("GIFT syntax error", "A question is not written in GIFT as the import reads it (title, text and {answers})."),
+    # Item analysis (qbank analyze): flags on an item's statistics, thresholds in docs/item-analysis.md
+    "stat-too-hard": _w("Item too hard", "Fewer candidates earned the item's points than the threshold (p below 0.20): below chance for four options."),
+    "stat-too-easy": _w("Item too easy", "Almost every candidate earned the item's points (p above 0.95); it hardly separates candidates."),
+    "stat-low-discrimination": _w("Low discrimination", "The item's score correlates weakly with the rest of the form (corrected item-total r below 0.10)."),
+    "stat-negative-discrimination": _w(
+        "Negative discrimination", "Candidates who do well on the rest of the form do worse on this item (corrected item-total r below 0)."
+    ),
+    "stat-possible-miskey": _w(
+        "Possible wrong key", "A distractor chosen by enough candidates is chosen by higher-scoring candidates than the key; check the key."
+    ),
+    "stat-high-omit": _w("Often left blank", "More candidates than the threshold (10%) left the item blank: unclear wording, or too little time."),
 }
 
 
@@ -362,6 +373,12 @@ _ZH: dict[str, tuple[str, str]] = {
     "moodle-xml": ("Moodle XML 格式錯誤", "請選擇由 Moodle 或 qbank 匯出的 Moodle XML 檔案，並檢查標示位置附近的標籤。"),
     "moodle-content": ("無法解讀 Moodle 題目", "題庫只接受選擇題與是非題；請確認題目名稱、題幹與選項都在。"),
     "gift-syntax": ("GIFT 格式錯誤", "請檢查題目的 ::名稱::、題幹與 {答案} 是否完整，大括號是否成對。"),
+    "stat-too-hard": ("試題過難", "答對率低於 0.20，比四選一猜題還低；請檢查答案、題意與選項是否有誤。"),
+    "stat-too-easy": ("試題過易", "幾乎所有考生都答對（答對率高於 0.95），無法區分能力；請考慮提高難度或改寫誘答選項。"),
+    "stat-low-discrimination": ("鑑別度偏低", "本題得分與其他題目的總分關聯很弱；請檢查題意是否模糊，或是否測到與本職能無關的內容。"),
+    "stat-negative-discrimination": ("鑑別度為負", "整體表現較好的考生反而較常答錯；請優先檢查答案是否正確、題意是否有兩種解讀。"),
+    "stat-possible-miskey": ("答案可能有誤", "選擇某個誘答選項的考生總分高於選擇正確答案的考生；請核對答案與解析。"),
+    "stat-high-omit": ("未作答比例偏高", "超過一成考生未作答；請檢查題意是否清楚，或作答時間是否足夠（特別是試卷後段的題目）。"),
 }
 
 CATALOG = {code: dataclasses.replace(info, title_zh=_ZH.get(code, ("", ""))[0], hint_zh=_ZH.get(code, ("", ""))[1]) for code, info in CATALOG.items()}

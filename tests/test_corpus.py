@@ -90,6 +90,7 @@ def test_corpus_covers_every_item_and_file_check():
         "candidate-",
         "backup-",
         "role-",
+        "stat-",  # item-analysis flags come from response data (tests/test_stats.py)
     )
     # export and import of other formats: their files are workbooks, packages and XML, covered by test_interchange.py
     interchange = ("export-", "import-", "xlsx-", "qti-", "moodle-", "gift-")

@@ -62,4 +62,4 @@ def test_a_standard_too_large_for_pairwise_comparison_is_said_not_checked(monkey
     entries = [(d, i) for d, i in bank.items if i.standard == "BAS2421-002v4"]
     monkeypatch.setattr(similarity, "MAX_GROUP", 100)
     found = similarity.similarity_problems(entries, {})
-    assert [p.code for p in found] == ["similarity-not-checked"] and "240" in found[0].message or "items" in found[0].message
+    assert ([p.code for p in found] == ["similarity-not-checked"] and "240" in found[0].message) or "items" in found[0].message

@@ -1,6 +1,6 @@
 """The ``qbank`` command: parses arguments, calls the library, formats, picks the exit status.
 
-One module per command group (``bank``, ``assembly``, ``scoring``, ``delivery``, ``interchange``); the library
+One module per command group (``bank``, ``assembly``, ``scoring``, ``stats``, ``decisions``, ``delivery``, ``interchange``); the library
 raises :class:`QbankError` with problems, which are printed here as located lines.
 """
 
@@ -18,7 +18,7 @@ log = logging.getLogger("qbank")
 
 
 def _commands() -> dict:
-    from questionbank.cli import assembly, bank, decisions, delivery, interchange, scoring
+    from questionbank.cli import assembly, bank, decisions, delivery, interchange, scoring, stats
 
     return {
         "validate": bank.validate,
@@ -27,6 +27,7 @@ def _commands() -> dict:
         "form": assembly.form,
         "score": scoring.score,
         "report": scoring.report,
+        "analyze": stats.analyze,
         "publish": delivery.publish,
         "user": delivery.user,
         "db": delivery.db,

@@ -84,6 +84,17 @@ def build_parser() -> argparse.ArgumentParser:
     score.add_argument("-o", "--output", metavar="FILE", help="write here instead of standard output")
     _bank_options(score)
 
+    analyze = sub.add_parser(
+        "analyze", help="item analysis: difficulty, discrimination, options, flags; alpha, SEM, decision consistency at the cut; duty subscores"
+    )
+    analyze.add_argument("form", nargs="?", metavar="FORM", help="a form JSON written by qbank assemble (with RESPONSES.csv)")
+    analyze.add_argument("responses", nargs="?", metavar="RESPONSES.csv", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
+    analyze.add_argument("--published", metavar="FORM_ID", help="a published form: its submitted attempts in the database (QBANK_DATABASE_URL)")
+    analyze.add_argument("--practice", action="store_true", help="with --published: count practice attempts too (default: official attempts only)")
+    analyze.add_argument("--store", action="store_true", help="with --published: keep the item statistics in the database (by item id and content hash)")
+    analyze.add_argument("--format", choices=("text", "json", "csv"), default="text")
+    _bank_options(analyze)
+
     publish = sub.add_parser("publish", help="freeze an assembled form in the database (immutable) and issue access codes")
     publish.add_argument("form", metavar="FORM", help="a form JSON written by qbank assemble")
     publish.add_argument("--practice", action="store_true", help="publish as a practice form (no access codes; keys shown after submission)")

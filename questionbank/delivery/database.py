@@ -267,6 +267,21 @@ login_attempts = Table(
     Column("name_key", String(100), nullable=False, default=""),
 )
 
+item_statistics = Table(
+    "item_statistics",
+    metadata,
+    Column("form_id", String(200), ForeignKey("forms.id"), primary_key=True),
+    Column("item_id", String(200), primary_key=True),
+    Column("item_sha256", String(64), nullable=False),  # the content analysed: a revised item starts afresh
+    Column("modes", String(40), nullable=False),  # attempt modes counted: official | official+practice
+    Column("responses", Integer, nullable=False),  # candidates analysed
+    Column("p", Float),
+    Column("corrected_r", Float),
+    Column("omit_rate", Float),
+    Column("flags", Text, nullable=False),  # JSON: the flag codes raised
+    Column("computed_at", Float, nullable=False),
+)
+
 
 def database_url(environ: dict[str, str] | None = None) -> str:
     """``QBANK_DATABASE_URL`` or the embedded SQLite file under ``./var/``."""

@@ -106,19 +106,31 @@ def attempts_of(engine: Engine, candidate_id: str) -> list[dict[str, Any]]:
     return rows
 
 
-def form_responses(engine: Engine, form_id: str) -> tuple[list[str], np.ndarray, AnswerKey]:
-    """Candidate ids and the response matrix of every submitted attempt on a form (for cohort scoring)."""
+def form_responses(engine: Engine, form_id: str, modes: tuple[str, ...] | None = None) -> tuple[list[str], np.ndarray, AnswerKey]:
+    """Candidate ids and the response matrix of every submitted attempt on a form (for cohort
+    scoring); ``modes`` keeps only attempts of those modes (``official``, ``practice``)."""
     expire_due(engine)  # attempts past their deadline count in the cohort, swept or not
     form, snapshots = load_form(engine, form_id)
     key = answer_key(snapshots, form["rules"])
+    where = [db.attempts.c.form_id == form_id, db.attempts.c.submitted_at.is_not(None)]
+    if modes is not None:
+        where.append(db.attempts.c.mode.in_(modes))
     with engine.connect() as conn:
-        rows = conn.execute(
-            select(db.attempts.c.id, db.attempts.c.candidate_id)
-            .where(db.attempts.c.form_id == form_id, db.attempts.c.submitted_at.is_not(None))
-            .order_by(db.attempts.c.id)
-        ).all()
+        rows = conn.execute(select(db.attempts.c.id, db.attempts.c.candidate_id).where(*where).order_by(db.attempts.c.id)).all()
         matrix = _response_matrix(conn, [r.id for r in rows], key) if rows else np.zeros((0, len(key.items)), dtype=np.uint32)
     return [r.candidate_id for r in rows], matrix, key
+
+
+def published_analysis(engine: Engine, form_id: str, *, practice: bool = False, thresholds: Any = None) -> Any:
+    """The item analysis (:func:`questionbank.stats.analysis.analyze`) of a published form's
+    submitted attempts: official attempts only, unless ``practice`` adds the practice ones
+    (taken untimed or with the review at hand, they would blur the statistics of the exam).
+    ``thresholds`` are :class:`questionbank.stats.items.Thresholds`; returns the
+    :class:`questionbank.stats.analysis.Analysis`."""
+    from questionbank.stats.analysis import analyze  # scipy loads only when an analysis is asked for
+
+    _, matrix, key = form_responses(engine, form_id, ("official", "practice") if practice else ("official",))
+    return analyze(key, matrix, thresholds=thresholds)
 
 
 def submitted_responses(engine: Engine, token: str) -> tuple[dict[str, Any], np.ndarray]:

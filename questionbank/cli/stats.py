@@ -1,0 +1,94 @@
+"""``qbank analyze``: item analysis of a form's responses (a CSV gathered elsewhere, or a published form)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import Any
+
+from questionbank.cli.output import EXIT_OK, EXIT_PROBLEMS, bank_of, print_json, print_problems, usage_error
+
+
+def analyze(args: argparse.Namespace) -> int:
+    if args.published is not None:
+        if args.form is not None:
+            return usage_error("give FORM RESPONSES.csv or --published FORM_ID, not both")
+        from questionbank.delivery.database import open_database
+        from questionbank.delivery.results import published_analysis
+
+        form_id = args.published
+        engine = open_database()
+        analysis = published_analysis(engine, form_id, practice=args.practice)
+        if args.store:
+            from questionbank.delivery.item_statistics import store_item_statistics
+
+            stored = store_item_statistics(engine, form_id, analysis, practice=args.practice)
+            print(f"statistics of {stored} item(s) stored for form {form_id}", file=sys.stderr)
+    else:
+        if args.form is None or args.responses is None:
+            return usage_error("give FORM RESPONSES.csv, or --published FORM_ID for a form in the database")
+        if args.practice or args.store:
+            return usage_error("--practice and --store go with --published (a responses CSV has no attempt modes or stored form)")
+        from questionbank.delivery.publishing import prepare_form
+        from questionbank.interchange.responses_csv import read_responses
+        from questionbank.snapshots import answer_key
+        from questionbank.stats.analysis import analyze as run
+
+        prepared = prepare_form(args.form, bank_of(args)[1])
+        key = answer_key(prepared.snapshots, prepared.rules)
+        table, problems = read_responses(args.responses, args.responses, key)
+        if table is None:
+            print_problems(problems)
+            return EXIT_PROBLEMS
+        form_id = prepared.form["form_id"]
+        analysis = run(key, table.matrix)
+    if args.format == "json":
+        print_json({"form_id": form_id, **analysis.to_dict()})
+    elif args.format == "csv":
+        from questionbank.interchange.analysis_csv import analysis_csv
+
+        sys.stdout.write(analysis_csv(form_id, analysis))
+    else:
+        sys.stdout.write(text_report(form_id, analysis))
+    return EXIT_OK
+
+
+def _f(value: float | None, places: int = 2) -> str:
+    return "–" if value is None else f"{value:.{places}f}"
+
+
+def text_report(form_id: str, analysis: Any) -> str:
+    """The analysis for a terminal: the form, the decision at the cut, duties, items, flags."""
+    form = analysis.form
+    lines = [f"form {form_id}: {form.candidates} candidate(s), {form.items} item(s), maximum {form.max:g}"]
+    if form.candidates == 0:
+        lines.append("no submitted attempts to analyse")
+        return "\n".join(lines) + "\n"
+    lines += [
+        f"total: mean {_f(form.mean)}, SD {_f(form.sd)}; alpha (KR-20) {_f(form.alpha, 3)}; SEM {_f(form.sem)}",
+        f"cut {form.cut_raw:g}: pass rate {_f(100 * form.pass_rate, 1)}%; CSEM at the cut {_f(form.csem_at_cut)} ({form.csem_method})",
+    ]
+    d = analysis.decisions
+    if d is None:
+        lines.append("decision consistency: not estimated (the scores do not vary, or alpha is not between 0 and 1)")
+    else:
+        lines.append(
+            f"decisions ({d.method}, effective length {d.effective_length}): accuracy {_f(d.accuracy, 3)} "
+            f"(false pass {_f(d.false_pass, 3)}, false fail {_f(d.false_fail, 3)}), consistency {_f(d.consistency, 3)}, kappa {_f(d.kappa, 3)}"
+        )
+    lines += ["", f"{'duty':<8}{'items':>6}{'alpha':>8}{'PRMSE s':>9}{'PRMSE x':>9}  subscore"]
+    for s in analysis.subscores:
+        verdict = "reportable" if s.reportable else "not reportable (the total predicts it as well)"
+        if s.reliability is None:
+            verdict = "not reportable (no reliability: one item or no variance)"
+        lines.append(f"{s.duty:<8}{s.items:>6}{_f(s.reliability, 3):>8}{_f(s.prmse_subscore, 3):>9}{_f(s.prmse_total, 3):>9}  {verdict}")
+    width = max([4, *(len(i.id) for i in analysis.items)])
+    lines += ["", f"{'item':<{width}}  {'p':>6}{'r(rest)':>9}{'omit':>7}  options (share/mean total; * key)  flags"]
+    for item in analysis.items:
+        options = " ".join(f"{o.label}{'*' if o.key else ''} {_f(o.share)}/{_f(o.mean_total, 1)}" for o in item.options)
+        flags = " ".join(f.code for f in item.flags)
+        lines.append(f"{item.id:<{width}}  {_f(item.p):>6}{_f(item.corrected_r):>9}{_f(item.omit_rate):>7}  {options}  {flags}".rstrip())
+    flagged = analysis.flags
+    lines += ["", f"{len(flagged)} flag(s) on {len({f.path for f in flagged})} item(s)"]
+    lines += [f"{f.path}: {f.severity.value} [{f.code}] {f.message}" for f in flagged]
+    return "\n".join(lines) + "\n"
