@@ -17,6 +17,7 @@ examiner = [
     st.Page("views/bank.py", title="題庫總覽", icon=":material/grid_view:"),
     st.Page("views/blueprints.py", title="藍圖與組卷", icon=":material/tune:"),
     st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
+    st.Page("views/analysis.py", title="試題分析", icon=":material/analytics:"),
     st.Page("views/challenges.py", title="試題疑義", icon=":material/gavel:"),
     st.Page("views/write.py", title="撰寫試題", icon=":material/edit:"),
     st.Page("views/review.py", title="審題", icon=":material/rate_review:"),

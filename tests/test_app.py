@@ -271,3 +271,25 @@ def test_the_blueprint_of_record_changes_only_by_a_deliberate_step(db_url, bank)
     home.selectbox(key="standard").set_value("KMC3332-002v1").run()
     assert f"共 {shipped_length.split()[1]} 題" in texts(home)
     engine.dispose()
+
+
+def test_the_analysis_page_shows_items_flags_and_duty_verdicts(db_url, bank):
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "考官戊", "right password 123")
+    standard = bank.standards["KMC3332-002v1"]
+    items = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active" and i.type == "single"), key=lambda i: i.id)[:8]
+    publishing.publish(engine, "an-1", [snapshot(i, standard) for i in items], Rules(), kind="official", standard=standard, title="分析用")
+    codes = publishing.issue_access_codes(engine, "an-1", [f"C{n}" for n in range(6)])
+    for n, code in enumerate(codes):
+        token = attempts.start_official(engine, code, f"C{n}")
+        for position in range(n + 1):  # candidate n answers its first n + 1 questions with the first option shown
+            attempts.save_answer(engine, token, position, "A")
+        attempts.submit(engine, token)
+    at = login(app(), "考官戊", "right password 123")
+    at.switch_page("views/analysis.py").run()
+    assert not at.exception
+    shown = texts(at)
+    assert "交卷人數" in shown and "信度（α）" in shown and "職責分數是否值得報告" in shown
+    table = at.dataframe[0].value
+    assert len(table) == 8 and set(table["試題"]) == {i.id for i in items}
+    engine.dispose()
