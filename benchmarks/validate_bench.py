@@ -47,7 +47,8 @@ def make_bank(target: Path, count: int, seed: int = 7) -> list[Path]:
             f"id: {item_id}\nstandard: {standard['id']}\ntask: {task['code']}\n"
             f"competencies: [{', '.join(competencies)}]\nindicators: [{indicator}]\n"
             f"type: single\ncognitive_level: apply\ndifficulty: medium\n"
-            f"stem: >-\n  第{n}號情境：某{scene}開幕前兩天，專案經理請你{action}{thing}。\n  下列做法何者最恰當？\n"
+            # one line per folded block, as the bank writes them (a break between Chinese characters folds into a space)
+            f"stem: >-\n  第{n}號情境：某{scene}開幕前兩天，專案經理請你{action}{thing}。下列做法何者最恰當？\n"
             f"options:\n{options}\nanswer: {key}\n"
             f"rationale: >-\n  {key} 正確，符合{indicator}的要求；其餘選項順序錯誤或遺漏確認步驟。\n"
             f"status: active\npoints: 1\nrevision: 1\n"
