@@ -209,8 +209,9 @@ def test_cli_assemble_and_form_check_on_the_shipped_bank(tmp_path, capsys):
     forms = data["forms"]
     assert len(forms) == 2
     ids = [[e["id"] for s in f["sections"] for e in s["items"]] for f in forms]
-    assert all(len(x) == 40 for x in ids)
-    assert len(set(ids[0]) & set(ids[1])) <= 12  # 30% of 40
+    length = forms[0]["length"]
+    assert all(len(x) == length for x in ids)
+    assert len(set(ids[0]) & set(ids[1])) <= int(0.2 * length)  # the blueprint's 20%
     assert [s["duty"] for s in forms[0]["sections"]] == ["T1", "T2", "T3", "T4", "T5", "T6", "T7"]
     assert forms[0]["solver"]["status"] in ("optimal", "feasible")
     code = main(["form", "check", forms[0]["path"], "--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")])
@@ -220,7 +221,7 @@ def test_cli_assemble_and_form_check_on_the_shipped_bank(tmp_path, capsys):
 def test_cli_assemble_infeasible_exit_1(tmp_path, capsys):
     bp = tmp_path / "blueprints" / "big.yaml"
     bp.parent.mkdir()
-    bp.write_text((ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8").replace("length: 40", "length: 400"), encoding="utf-8")
+    bp.write_text((ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8").replace("length: 50", "length: 400"), encoding="utf-8")
     code = main(["assemble", str(bp), "--format", "json", "-o", str(tmp_path / "f"), "--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")])
     data = json.loads(capsys.readouterr().out)
     assert code == 1
@@ -230,7 +231,7 @@ def test_cli_assemble_infeasible_exit_1(tmp_path, capsys):
 def test_shortfalls_point_at_the_blueprint_line_to_edit(tmp_path, capsys):
     source = (ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8")
     text = source.replace("  T7: {percent: 5}", "  T7: {count: 30}").replace("T6: {percent: 7.5}", "T6: {percent: 12.5}")
-    text = text.replace("length: 40", "length: 90").replace("  multiple: {min: 4, max: 8}", "  multiple: {min: 85}")
+    text = text.replace("length: 50", "length: 90").replace("  multiple: {min: 5, max: 10}", "  multiple: {min: 85}")
     bp = tmp_path / "blueprints" / "short.yaml"
     bp.parent.mkdir()
     bp.write_text(text, encoding="utf-8")

@@ -340,7 +340,7 @@ def test_practice_assembled_on_the_fly_for_all_or_chosen_duties(engine, shipped)
     blueprint, _ = load_blueprint(ROOT / "blueprints" / "BAS2421-002v4.yaml", bank.standards)
     token = practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", seed=1, now=START)
     st = attempts.state(engine, token, now=START)
-    assert len(st.questions) == 40 and st.mode == "practice" and st.deadline == START + 3600
+    assert len(st.questions) == blueprint.length and st.mode == "practice" and st.deadline == START + 60 * blueprint.time_limit_minutes
     assert Counter(q.duty for q in st.questions) == {d: r.min for d, r in blueprint.duty_ranges.items()}
     token = practice.start_practice_from_blueprint(engine, blueprint, standard, items, "p1", duties=["T2", "T5"], length=10, seed=2, now=START)
     st = attempts.state(engine, token, now=START)
