@@ -245,7 +245,7 @@ def test_write_review_disagree_revise_review_activate_and_practise(browser, tmp_
         wait_text(writer, "撰寫試題")
         _choose(writer, "職能基準", "活動專案人員")
         writer.get_by_label("知識、技能、態度（K/S/A）").click()
-        writer.get_by_role("option").first.click()
+        writer.get_by_role("option", name="K01", exact=False).first.click()
         writer.keyboard.press("Escape")
         writer.get_by_label("題幹").fill(stem)
         for label, text in zip("ABCD", ["這次活動要達成的目標與邀請對象", "場地的音響設備品牌", "紀念品的包裝顏色", "接待人員的制服款式"], strict=True):
