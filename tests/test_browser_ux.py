@@ -324,3 +324,44 @@ def test_write_review_disagree_revise_review_activate_and_practise(browser, tmp_
         chosen = [q.item_id for q in attempts.state(engine, token).questions]
         engine.dispose()
         assert item_id in chosen
+
+
+def test_examiner_drafts_preview_publish_and_codes_in_a_browser(browser, tmp_path):  # noqa: F811
+    """Points 8–10 of the examiners' day in a real browser: a draft saved only on request and made
+    the default deliberately, a preview with keys, publishing once, and codes that stay listed."""
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    engine = database.connect(url)
+    accounts.add_examiner(engine, "考官己", "right password 123")
+    engine.dispose()
+    with server(url, tmp_path) as base:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        _login(page, base, "考官己", "blueprints")
+        wait_text(page, "藍圖與組卷")
+        _choose(page, "職能基準", "活動專案人員")
+        wait_text(page, "出廠藍圖")
+        page.get_by_role("button", name="組卷").click()
+        wait_text(page, "逐題預覽")
+        settled(page)
+        assert page.get_by_text("草稿 #").count() == 0  # assembling saved nothing
+        page.get_by_text("逐題預覽（含答案，僅考官可見）").first.click()
+        wait_text(page, "答案：")
+        page.get_by_role("button", name="發布為正式試卷（發布後不可修改）").first.click()
+        wait_text(page, "已發布試卷")
+        page.get_by_role("button", name="產生准考碼").click()
+        wait_text(page, "組准考碼；下方清單隨時可再下載")
+        page.reload()
+        wait_text(page, "藍圖與組卷")  # still logged in
+        _choose(page, "職能基準", "活動專案人員")
+        # the codes are listed from the database after a reload (a data grid: its cells are in the DOM, drawn on a canvas)
+        page.locator("td", has_text="未使用").first.wait_for(state="attached", timeout=30_000)
+        assert page.locator("td", has_text="未使用").count() >= 1
+        page.get_by_role("button", name="儲存草稿").click()
+        wait_text(page, "已儲存草稿")
+        settled(page)
+        _choose(page, "載入到編輯器", "草稿 #1")
+        page.get_by_role("button", name="設為預設藍圖").click()
+        wait_text(page, "已成為預設藍圖")
+        wait_text(page, "目前的預設藍圖：草稿 #1")
+        page.get_by_role("button", name="還原為出廠藍圖").click()
+        wait_text(page, "已還原為出廠藍圖")
+        shots(page, "blueprints-flow")
