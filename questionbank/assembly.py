@@ -87,6 +87,7 @@ def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
         line, column = blueprint.position(path)
         out.append(problem(code, file, line, column, message, path))
 
+    out.extend(_duty_task_arithmetic(blueprint, standard))
     pool = eligible_items(blueprint, standard, items)
     if not pool:
         add("blueprint-no-eligible-items", f"no item of {standard.id} has status {', '.join(blueprint.statuses)}", "statuses")
@@ -380,3 +381,35 @@ def minimal_conflict(model: Model, time_limit: float = 60.0) -> list[str]:
         if solve(model, time_limit=time_limit, skip_groups=skipped).status == "infeasible":
             keep = trial
     return keep
+
+
+def _duty_task_arithmetic(blueprint: Blueprint, standard: Standard) -> list[Problem]:
+    """A duty given fewer items than its tasks times ``task_minimum`` can never be filled: plain
+    arithmetic, said with the repair an examiner would write (raise the duty's share, or set the
+    task minimum to 0), before any solver runs."""
+    found: list[Problem] = []
+    if not blueprint.task_minimum:
+        return found
+    for duty in standard.duties:
+        rng = blueprint.duty_ranges.get(duty.code)
+        if rng is None or duty.code in blueprint.excluded:
+            continue
+        tasks = len(duty.tasks)
+        needed = tasks * blueprint.task_minimum
+        most = rng.max if rng.max is not None else rng.min
+        if most < needed:
+            share = 100.0 * needed / blueprint.length
+            path = f"duties.{duty.code}"
+            line, column = blueprint.position(path)
+            found.append(
+                problem(
+                    "blueprint-duty-below-tasks",
+                    blueprint.file,
+                    line,
+                    column,
+                    f"{duty.code} gets {most} item(s) but its {tasks} tasks need {needed} (task_minimum {blueprint.task_minimum}): "
+                    f"raise {duty.code} to at least {needed} items ({share:.1f}% of {blueprint.length}), or set task_minimum to 0",
+                    path,
+                )
+            )
+    return found

@@ -114,6 +114,9 @@ CATALOG: dict[str, CodeInfo] = {
     "blueprint-overlap-too-high": _e("Overlap above the form", "max_overlap is above 100% or above the form length."),
     "blueprint-cut-too-high": _e("Cut score above the maximum", "The raw cut score is above any possible score."),
     "blueprint-duty-short": _e("Duty short of items", "A duty needs more eligible items than the bank has."),
+    "blueprint-duty-below-tasks": _e(
+        "Duty smaller than its tasks", "A duty gets fewer items than its tasks times task_minimum; raise its share or lower the minimum."
+    ),
     "blueprint-task-short": _e("Task short of items", "A task has fewer eligible items than the blueprint's per-task minimum."),
     "blueprint-level-short": _e("Duty × level cell short", "A cell of the duty × cognitive-level table needs more eligible items than exist."),
     "blueprint-type-short": _e("Item type short", "The type mix needs more eligible items of a type than exist."),
@@ -356,6 +359,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "item-unknown": ("找不到試題", "請確認試題代碼。"),
     "practice-too-long": ("題數超過可用題目", "所選職責的題目不夠，請減少題數（畫面會顯示可用題數）。"),
     "backup-failed": ("備份失敗", "無法複製資料庫到備份檔；請確認路徑、磁碟空間與 PostgreSQL 用戶端工具。"),
+    "blueprint-duty-below-tasks": ("職責題數少於其任務數", "這個職責分到的題數少於「任務數 × 每任務最少題數」；請提高該職責比例，或把 task_minimum 設為 0。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),

@@ -290,3 +290,20 @@ def test_a_raw_cut_above_the_best_possible_score_is_refused_before_solving(stand
     assert not [p for p in shortfalls(dataclasses.replace(bp, cut_percent=None, cut_raw=20), standard, items) if p.code == "blueprint-cut-too-high"]
     problems = [p for p in shortfalls(dataclasses.replace(bp, cut_percent=None, cut_raw=400), standard, items) if p.code == "blueprint-cut-too-high"]
     assert [(p.path, "400" in p.message, "20" in p.message) for p in problems] == [("cut_score.raw", True, True)]
+
+
+def test_a_duty_smaller_than_its_tasks_is_caught_by_arithmetic_with_the_repair(tmp_path, capsys):
+    """BAS2421-002v4 at 30 items: every duty's share is fewer items than its tasks (task_minimum 1).
+    Said at each duty's line in about a second, with the numbers to write, before any solver."""
+    text = (ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8").replace("length: 50", "length: 30")
+    bp = tmp_path / "blueprints" / "thirty.yaml"
+    bp.parent.mkdir()
+    bp.write_text(text, encoding="utf-8")
+    lines = text.splitlines()
+    code = main(["assemble", str(bp), "--format", "json", "-o", str(tmp_path / "f"), "--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")])
+    data = json.loads(capsys.readouterr().out)
+    assert code == 1 and data["solver"] is None  # refused before solving
+    found = {p["path"]: p for p in data["problems"] if p["code"] == "blueprint-duty-below-tasks"}
+    assert found["duties.T2"]["line"] == lines.index("  T2: {percent: 27.5}") + 1
+    assert "its 11 tasks need 11" in found["duties.T2"]["message"] and "36.7% of 30" in found["duties.T2"]["message"]
+    assert "duties.T7" not in found  # 2 items for its 2 tasks
