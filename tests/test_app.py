@@ -253,14 +253,14 @@ def test_the_blueprint_of_record_changes_only_by_a_deliberate_step(db_url, bank)
     assert "出廠藍圖" in texts(at)
     editor = at.text_area(key="bp_text_KMC3332-002v1_0")
     shipped_length = next(line for line in editor.value.splitlines() if line.startswith("length:"))
-    editor.input(editor.value.replace(shipped_length, "length: 12")).run()
+    editor.input(editor.value.replace(shipped_length, "length: 18")).run()
     at.button(key="save_draft").click().run()
     assert "已儲存草稿" in texts(at)
     from questionbank.delivery import drafts
 
     (draft,) = drafts.drafts(engine, "KMC3332-002v1")
     draft_id = draft.id
-    assert draft.saved_by == "考官丙" and "length: 12" in draft.text
+    assert draft.saved_by == "考官丙" and "length: 18" in draft.text
     # saving does not change what candidates get
     home = app()
     home.selectbox(key="standard").set_value("KMC3332-002v1").run()
@@ -269,7 +269,7 @@ def test_the_blueprint_of_record_changes_only_by_a_deliberate_step(db_url, bank)
     at.button(key="make_default").click().run()
     home = app()
     home.selectbox(key="standard").set_value("KMC3332-002v1").run()
-    assert "共 12 題" in texts(home)
+    assert "共 18 題" in texts(home)
     at.button(key="reset_default").click().run()
     home = app()
     home.selectbox(key="standard").set_value("KMC3332-002v1").run()
