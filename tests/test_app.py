@@ -297,3 +297,34 @@ def test_the_analysis_page_shows_items_flags_and_duty_verdicts(db_url, bank):
     table = at.dataframe[0].value
     assert len(table) == 8 and set(table["試題"]) == {i.id for i in items}
     engine.dispose()
+
+
+def test_a_writer_never_sees_their_own_item_to_review_or_activate(db_url, tmp_path, monkeypatch):
+    import shutil
+
+    from questionbank.delivery import authoring
+
+    items = tmp_path / "items"
+    shutil.copytree(ROOT / "items" / "KMC3332-002v1", items / "KMC3332-002v1")
+    monkeypatch.setenv("QBANK_ITEMS", str(items))
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "雙角色", "right password 123", roles=("writer", "reviewer"))
+    _, bank = validate_bank([ROOT / "standards"], standards_dir=ROOT / "standards", items_dir=items)
+    record = {
+        "id": "KMC3332-002v1-T1.1-91",
+        "standard": "KMC3332-002v1",
+        "task": "T1.1",
+        "competencies": ["K01"],
+        "type": "true_false",
+        "stem": "蒐集活動專案資訊前，應先確認資訊需求。",
+        "answer": True,
+        "rationale": "正確：先確認需求才知道要蒐集什麼（P1.1.1）。",
+    }
+    item = authoring.submit(engine, items, authoring.save_item(engine, items, bank.standards, record, "雙角色"), "雙角色")
+    at = login(app(), "雙角色", "right password 123")
+    at.switch_page("views/review.py").run()
+    assert not at.exception
+    queue = at.selectbox(key="review_item").options if at.selectbox else []
+    assert not any(item.id in str(option) for option in queue)
+    assert "activate" not in [b.key for b in at.button]
+    engine.dispose()
