@@ -78,6 +78,7 @@ def test_a_replica_killed_mid_exam_loses_no_answer(browser, tmp_path):  # noqa: 
         token = page.evaluate("() => new URLSearchParams(location.search).get('token')")
         main = page.locator("[data-testid='stMain']")
         for n in range(3):
+            settled(page)  # the question of this run is on the page (no rerun replacing it)
             radios = main.get_by_role("radio")
             (radios.first if radios.count() else main.get_by_role("checkbox").first).check(force=True)
             wait_text(page, f"已作答 {n + 1} /")
