@@ -166,3 +166,15 @@ def choose_standard(key: str, default: str | None = None):
     ids = list(labels)
     index = ids.index(default) if default in ids else 0
     return standards[st.selectbox("職能基準", ids, index=index, format_func=labels.get, key=key)]
+
+
+def choose_official_form(key: str) -> str:
+    """A select box of the published official forms, newest first; stops the page when there are none."""
+    from questionbank.delivery import publishing
+
+    forms = publishing.list_forms(get_engine(), kind="official")
+    if not forms:
+        st.info("尚未發布任何正式試卷。")
+        st.stop()
+    labels = {f["id"]: f"{f['title']}（{f['id']}）" for f in reversed(forms)}
+    return st.selectbox("正式試卷", list(labels), format_func=labels.get, key=key)

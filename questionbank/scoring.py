@@ -132,25 +132,7 @@ class Scores:
         ``detail`` only totals and duties (what the CSV holds)."""
         key = self.key
         duty_percent = self.duty_percent[row]
-        if not detail:
-            return {
-                "raw": number(self.raw[row]),
-                "max": number(self.max),
-                "percent": round(float(self.percent[row]), 2),
-                "passed": bool(self.passed[row]),
-                "duties": {
-                    d: {
-                        "raw": number(self.duty_raw[row, n]),
-                        "max": number(self.duty_max[n]),
-                        "percent": round(float(duty_percent[n]), 2),
-                        "band": BANDS[self.bands[row, n]],
-                    }
-                    for n, d in enumerate(key.duties)
-                },
-            }
-        task_percent = _percent(self.task_raw[row], self.task_max)
-        code_percent = _percent(self.code_raw[row], self.code_max)
-        return {
+        out: dict[str, Any] = {
             "raw": number(self.raw[row]),
             "max": number(self.max),
             "percent": round(float(self.percent[row]), 2),
@@ -164,15 +146,20 @@ class Scores:
                 }
                 for n, d in enumerate(key.duties)
             },
-            "tasks": {
-                t: {"raw": number(self.task_raw[row, n]), "max": number(self.task_max[n]), "percent": round(float(task_percent[n]), 2)}
-                for n, t in enumerate(key.tasks)
-            },
-            "competencies": {
-                c: {"raw": number(self.code_raw[row, n]), "max": number(self.code_max[n]), "percent": round(float(code_percent[n]), 2)}
-                for n, c in enumerate(key.codes)
-            },
         }
+        if not detail:
+            return out
+        task_percent = _percent(self.task_raw[row], self.task_max)
+        code_percent = _percent(self.code_raw[row], self.code_max)
+        out["tasks"] = {
+            t: {"raw": number(self.task_raw[row, n]), "max": number(self.task_max[n]), "percent": round(float(task_percent[n]), 2)}
+            for n, t in enumerate(key.tasks)
+        }
+        out["competencies"] = {
+            c: {"raw": number(self.code_raw[row, n]), "max": number(self.code_max[n]), "percent": round(float(code_percent[n]), 2)}
+            for n, c in enumerate(key.codes)
+        }
+        return out
 
 
 def number(value: float) -> float | int:

@@ -4,19 +4,14 @@ reliability and decision consistency, and which duty subscores are worth reporti
 import pandas as pd
 import streamlit as st
 
-from exam_app.common import get_engine, require_examiner
-from questionbank.delivery import publishing, results
+from exam_app.common import choose_official_form, get_engine, require_examiner
+from questionbank.delivery import results
 from questionbank.labels import ITEM_TYPES
 from questionbank.problems import CATALOG
 
 require_examiner("analysis")
 st.title("試題分析")
-forms = publishing.list_forms(get_engine(), kind="official")
-if not forms:
-    st.info("尚未發布任何正式試卷。")
-    st.stop()
-labels = {f["id"]: f"{f['title']}（{f['id']}）" for f in reversed(forms)}
-form_id = st.selectbox("正式試卷", list(labels), format_func=labels.get, key="analysis_form")
+form_id = choose_official_form("analysis_form")
 analysis = results.published_analysis(get_engine(), form_id)
 form = analysis.form
 if form.candidates < 2:

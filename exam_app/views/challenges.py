@@ -3,19 +3,14 @@
 import pandas as pd
 import streamlit as st
 
-from exam_app.common import get_engine, require_examiner, show_error
-from questionbank.delivery import challenges, publishing
+from exam_app.common import choose_official_form, get_engine, require_examiner, show_error
+from questionbank.delivery import challenges
 from questionbank.errors import QbankError
 from questionbank.labels import RULINGS
 
 examiner = require_examiner("challenges")
 st.title("試題疑義")
-forms = publishing.list_forms(get_engine(), kind="official")
-if not forms:
-    st.info("尚未發布任何正式試卷。")
-    st.stop()
-labels = {f["id"]: f"{f['title']}（{f['id']}）" for f in reversed(forms)}
-form_id = st.selectbox("正式試卷", list(labels), format_func=labels.get, key="challenge_form")
+form_id = choose_official_form("challenge_form")
 grouped = challenges.challenges_by_item(get_engine(), form_id)
 if not grouped:
     st.info("這份試卷沒有任何試題疑義。")

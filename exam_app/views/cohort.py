@@ -5,7 +5,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from exam_app.common import choose_standard, get_engine, require_examiner
+from exam_app.common import choose_official_form, choose_standard, get_engine, require_examiner
 from questionbank.delivery import publishing, results
 from questionbank.interchange.scores_csv import cohort_csv
 from questionbank.scoring import cut_percent
@@ -59,12 +59,7 @@ if view == "practice":
     duty_table(pooled["duties"], {d.code: d.name for d in standard.duties})
     st.stop()
 
-forms = publishing.list_forms(get_engine(), kind="official")
-if not forms:
-    st.info("尚未發布任何正式試卷。")
-    st.stop()
-labels = {f["id"]: f"{f['title']}（{f['id']}）" for f in reversed(forms)}
-form_id = st.selectbox("正式試卷", list(labels), format_func=labels.get, key="cohort_form")
+form_id = choose_official_form("cohort_form")
 candidates, scores = results.form_scores(get_engine(), form_id)
 if not candidates:
     st.info("這份試卷還沒有人交卷。")
