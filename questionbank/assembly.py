@@ -15,9 +15,12 @@ from dataclasses import dataclass, field
 from itertools import pairwise
 
 from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
+from questionbank.feasibility import Gap, Repair, count_gaps, eligible_items, gap_problems, repairs
 from questionbank.items import Item
 from questionbank.problems import Problem, problem
 from questionbank.standards import Standard
+
+__all__ = ["Assembly", "Model", "SolverResult", "assemble", "eligible_items", "shortfalls"]
 
 INF = math.inf
 
@@ -31,10 +34,12 @@ class Model:
     col_lower: list[float]
     col_upper: list[float]
     integer: list[bool]
-    rows: list[tuple[list[int], list[float], float, float, str]] = field(default_factory=list)
+    # (columns, values, lower, upper, group, elastic): an elastic row is a requirement of the
+    # blueprint that the elastic model may violate at a cost; structural rows never are
+    rows: list[tuple[list[int], list[float], float, float, str, bool]] = field(default_factory=list)
 
-    def add_row(self, cols: list[int], vals: list[float], lower: float, upper: float, group: str) -> None:
-        self.rows.append((cols, vals, lower, upper, group))
+    def add_row(self, cols: list[int], vals: list[float], lower: float, upper: float, group: str, elastic: bool = True) -> None:
+        self.rows.append((cols, vals, lower, upper, group, elastic))
 
     def add_var(self, cost: float, lower: float, upper: float, integer: bool) -> int:
         self.cost.append(cost)
@@ -65,133 +70,38 @@ class Assembly:
     solver: SolverResult | None
     problems: tuple[Problem, ...]
     seed: int
+    gaps: tuple[Gap, ...] = ()
+    repairs: tuple[Repair, ...] = ()
+    verdict: str = "feasible"  # feasible | infeasible (proven) | unknown (stopped without a form)
+    conflict: tuple[str, ...] = ()
 
     @property
     def ok(self) -> bool:
         return bool(self.forms) and not any(p.severity.value == "error" for p in self.problems)
 
+    def explanation(self, blueprint: Blueprint) -> dict:
+        """The analysis as data (``qbank assemble --explain``): the verdict, each gap with its
+        amount at its blueprint line, the repairs in English and Chinese, the minimal conflict."""
 
-def eligible_items(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Item]:
-    """Items of the blueprint's standard with an eligible status, outside excluded duties, in id order."""
-    chosen = [i for i in items if i.standard == blueprint.standard and i.status in blueprint.statuses]
-    chosen = [i for i in chosen if standard.duty_code(i.task) not in blueprint.excluded]
-    return sorted(chosen, key=lambda i: i.id)
+        def located(gap: Gap) -> dict:
+            line, column = blueprint.position(gap.path)
+            return {**gap.to_dict(), "line": line, "column": column}
+
+        solver = self.solver
+        return {
+            "blueprint": blueprint.file,
+            "verdict": self.verdict,
+            "solver": {"status": solver.status, "seconds": round(solver.seconds, 3)} if solver else None,
+            "gaps": [located(g) for g in self.gaps],
+            "repairs": [r.to_dict(blueprint) for r in self.repairs],
+            "conflict": list(self.conflict),
+            "problems": [p.to_dict() for p in self.problems],
+        }
 
 
 def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Problem]:
-    """Every requirement the eligible items cannot meet, counted before any solving."""
-    file = blueprint.file
-    out: list[Problem] = []
-
-    def add(code: str, message: str, path: str) -> None:
-        line, column = blueprint.position(path)
-        out.append(problem(code, file, line, column, message, path))
-
-    out.extend(_duty_task_arithmetic(blueprint, standard))
-    pool = eligible_items(blueprint, standard, items)
-    if not pool:
-        add("blueprint-no-eligible-items", f"no item of {standard.id} has status {', '.join(blueprint.statuses)}", "statuses")
-        return out
-    if blueprint.cut_raw is not None:
-        # the best any form can score: the `length` highest point values of the eligible items
-        best = sum(sorted((item.points for item in pool), reverse=True)[: blueprint.length])
-        if blueprint.cut_raw > best:
-            add(
-                "blueprint-cut-too-high",
-                f"raw cut {blueprint.cut_raw:g} is above the best possible score {best:g} of a {blueprint.length}-item form",
-                "cut_score.raw",
-            )
-    by_duty: dict[str, list[Item]] = defaultdict(list)
-    for item in pool:
-        by_duty[standard.duty_code(item.task)].append(item)
-    forms, uses = blueprint.forms, blueprint.max_uses
-    overlap = blueprint.max_overlap
-    for duty in standard.duties:
-        if duty.code in blueprint.excluded:
-            continue
-        need = blueprint.duty_ranges.get(duty.code)
-        have = len(by_duty[duty.code])
-        if need is None:
-            continue
-        if have < need.min:
-            add("blueprint-duty-short", f"duty {duty.code} ({duty.name}) needs {need.min}, {have} eligible items", f"duties.{duty.code}")
-        elif forms > 1:
-            distinct = _distinct_needed(need.min, forms, overlap, uses)
-            if have < distinct:
-                add(
-                    "blueprint-parallel-short",
-                    f"{forms} forms × {need.min} items of {duty.code} with max overlap {overlap if overlap is not None else 'unlimited'} and each item in at most {uses} forms need {distinct} distinct items in {duty.code}, {have} exist",
-                    f"duties.{duty.code}",
-                )
-        for task in duty.tasks:
-            have_task = sum(1 for i in by_duty[duty.code] if i.task == task.code)
-            if blueprint.task_minimum and have_task == 0:
-                add(
-                    "blueprint-task-short",
-                    f"task {task.code} ({task.name}) has no eligible item; the blueprint wants at least {blueprint.task_minimum}",
-                    "task_minimum",
-                )
-            elif have_task < blueprint.task_minimum:
-                add("blueprint-task-short", f"task {task.code} needs {blueprint.task_minimum}, {have_task} eligible items", "task_minimum")
-    for duty_code, cells in blueprint.levels.items():
-        for level, rng in cells.items():
-            have = sum(1 for i in by_duty[duty_code] if i.cognitive_level in LEVEL_GROUPS[level])
-            if have < rng.min:
-                add("blueprint-level-short", f"duty {duty_code} at level {level} needs {rng.min}, {have} eligible items", f"levels.{duty_code}.{level}")
-    type_min = 0
-    type_max = 0
-    for kind in ("single", "multiple", "true_false"):
-        rng = blueprint.types.get(kind)
-        have = sum(1 for i in pool if i.type == kind)
-        if rng is not None and have < rng.min:
-            add("blueprint-type-short", f"type {kind} needs {rng.min}, {have} eligible items", f"types.{kind}")
-        type_min += rng.min if rng else 0
-        type_max += (rng.max if rng and rng.max is not None else blueprint.length) if (rng is None or rng.max is not None) else blueprint.length
-    if type_min > blueprint.length:
-        add("blueprint-type-mix-impossible", f"the type minimums add up to {type_min}, more than the length {blueprint.length}", "types")
-    if type_max < blueprint.length:
-        add("blueprint-type-mix-impossible", f"the type maximums add up to {type_max}, less than the length {blueprint.length}", "types")
-    if len(pool) < blueprint.length:
-        add("blueprint-duty-short", f"the form needs {blueprint.length} items, {len(pool)} eligible items", "length")
-    elif forms > 1:
-        distinct = _distinct_needed(blueprint.length, forms, overlap, uses)
-        if len(pool) < distinct:
-            add(
-                "blueprint-parallel-short",
-                f"{forms} forms × {blueprint.length} items with max overlap {overlap if overlap is not None else 'unlimited'} and each item in at most {uses} forms need {distinct} distinct items, {len(pool)} exist",
-                "forms",
-            )
-    low, high = blueprint.difficulty_mean
-    values = sorted(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in pool)
-    if len(values) >= blueprint.length:
-        easiest = sum(values[: blueprint.length]) / blueprint.length
-        hardest = sum(values[-blueprint.length :]) / blueprint.length
-        if low is not None and hardest < low - 1e-9:
-            add(
-                "blueprint-difficulty-unreachable",
-                f"the hardest possible form has mean difficulty {hardest:.2f}, below the window's {low}",
-                "difficulty.mean_min",
-            )
-        if high is not None and easiest > high + 1e-9:
-            add(
-                "blueprint-difficulty-unreachable",
-                f"the easiest possible form has mean difficulty {easiest:.2f}, above the window's {high}",
-                "difficulty.mean_max",
-            )
-    return out
-
-
-def _distinct_needed(per_form: int, forms: int, overlap: int | None, uses: int) -> int:
-    """Fewest distinct items that ``forms`` forms of ``per_form`` items can be drawn from.
-
-    Inclusion-exclusion bounds the union from below by the sum of form sizes minus every pairwise
-    overlap; the exposure cap bounds it by the total divided by the uses an item may have.
-    """
-    total = per_form * forms
-    bound = math.ceil(total / uses)
-    if overlap is not None:
-        bound = max(bound, total - math.comb(forms, 2) * min(overlap, per_form))
-    return max(bound, per_form)
+    """Every requirement that counting alone shows cannot hold (see :mod:`questionbank.feasibility`)."""
+    return gap_problems(blueprint, count_gaps(blueprint, standard, items))
 
 
 def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int) -> tuple[Model, dict[tuple[int, int], int]]:
@@ -210,8 +120,8 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
     duty_of = [standard.duty_code(item.task) for item in pool]
     for f in range(n_forms):
         cols = [x[i, f] for i in range(len(pool))]
-        model.add_row([*cols, t], [*weights, -1.0], 0.0, INF, "objective")
-        model.add_row(cols, [1.0] * len(cols), blueprint.length, blueprint.length, "length")
+        model.add_row([*cols, t], [*weights, -1.0], 0.0, INF, "objective", elastic=False)
+        model.add_row(cols, [1.0] * len(cols), blueprint.length, blueprint.length, "length", elastic=False)
         for duty, rng_ in blueprint.duty_ranges.items():
             members = [x[i, f] for i in range(len(pool)) if duty_of[i] == duty]
             model.add_row(members, [1.0] * len(members), rng_.min, rng_.max if rng_.max is not None else INF, f"duty {duty}")
@@ -238,14 +148,14 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
             for enemy in item.enemies:
                 j = index.get(enemy)
                 if j is not None and j > i:
-                    model.add_row([x[i, f], x[j, f]], [1.0, 1.0], -INF, 1.0, f"enemies {item.id}/{enemy}")
+                    model.add_row([x[i, f], x[j, f]], [1.0, 1.0], -INF, 1.0, f"enemies {item.id}/{enemy}", elastic=False)
         sets: dict[str, list[int]] = defaultdict(list)
         for i, item in enumerate(pool):
             if item.set:
                 sets[item.set].append(i)
         for set_id, members in sets.items():
             for a, b in pairwise(members):
-                model.add_row([x[a, f], x[b, f]], [1.0, -1.0], 0.0, 0.0, f"set {set_id}")
+                model.add_row([x[a, f], x[b, f]], [1.0, -1.0], 0.0, 0.0, f"set {set_id}", elastic=False)
     if n_forms > 1:
         # No shared item at all (max_overlap 0, or each item in one form only) is one row per
         # item, x_i1 + ... + x_iF <= 1: far tighter and smaller than pairwise overlap counters.
@@ -260,7 +170,7 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
                     zs = []
                     for i in range(len(pool)):
                         z = model.add_var(0.0, 0.0, 1.0, False)
-                        model.add_row([z, x[i, f], x[i, g]], [1.0, -1.0, -1.0], -1.0, INF, "overlap")
+                        model.add_row([z, x[i, f], x[i, g]], [1.0, -1.0, -1.0], -1.0, INF, "overlap", elastic=False)
                         zs.append(z)
                     model.add_row(zs, [1.0] * len(zs), 0.0, blueprint.max_overlap, "overlap")
     return model, x
@@ -318,38 +228,164 @@ def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups:
     return SolverResult(name, objective, gap_value, seconds, values_out, gap)
 
 
-def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: int = 0, time_limit: float = 60.0, gap: float = 0.001) -> Assembly:
-    """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built."""
-    found = shortfalls(blueprint, standard, items)
+def assemble(
+    blueprint: Blueprint,
+    standard: Standard,
+    items: list[Item],
+    seed: int = 0,
+    time_limit: float = 60.0,
+    gap: float = 0.001,
+    conflict: bool = True,
+) -> Assembly:
+    """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built.
+
+    Counting conditions come first (milliseconds). When they pass and the solver proves the model
+    infeasible, an elastic solve measures by how much each requirement misses and the repairs say
+    what to write; then, with ``conflict`` and time left, a deletion filter names a minimal
+    conflicting set. ``time_limit`` bounds the whole call.
+    """
+    deadline = time.perf_counter() + time_limit
+    found = count_gaps(blueprint, standard, items)
     if found:
-        return Assembly((), None, tuple(found), seed)
+        return Assembly((), None, tuple(gap_problems(blueprint, found)), seed, tuple(found), tuple(repairs(blueprint, standard, found)), "infeasible")
     pool = eligible_items(blueprint, standard, items)
     model, x = build_model(blueprint, standard, pool, seed)
     result = solve(model, time_limit=time_limit, gap=gap)
     if result.status == "infeasible":
-        conflict = minimal_conflict(model, time_limit=time_limit)
-        message = "these requirements cannot all hold: " + "; ".join(conflict) if conflict else "the requirements cannot all hold together"
-        path = _group_path(conflict[0]) if conflict else ""
+        gaps, _ = elastic_gaps(model, blueprint, max(deadline - time.perf_counter(), 0.5))
+        problems = gap_problems(blueprint, gaps)
+        names: list[str] = []
+        if conflict and deadline - time.perf_counter() > 0.5:
+            names = minimal_conflict(model, deadline=deadline)
+        message = "these requirements cannot all hold: " + _summary(names) if names else "the requirements cannot all hold together"
+        path = _group_path(names[0]) if names else (gaps[0].path if gaps else "")
         line, column = blueprint.position(path)
-        return Assembly((), result, (problem("assembly-infeasible", blueprint.file, line, column, message, path),), seed)
+        first = problem("assembly-infeasible", blueprint.file, line, column, message, path)
+        return Assembly((), result, (first, *problems), seed, tuple(gaps), tuple(repairs(blueprint, standard, gaps)), "infeasible", tuple(names))
     if result.status == "no-solution":
-        return Assembly(
-            (),
-            result,
-            (
-                problem(
-                    "assembly-no-solution",
-                    blueprint.file,
-                    1,
-                    1,
-                    f"the solver found no form within {time_limit:g} s; raise the time limit or relax the blueprint",
-                    "",
-                ),
-            ),
-            seed,
+        stop = problem(
+            "assembly-no-solution", blueprint.file, 1, 1, f"the solver found no form within {time_limit:g} s; raise the time limit or relax the blueprint", ""
         )
+        return Assembly((), result, (stop,), seed, verdict="unknown")
     forms = tuple(tuple(pool[i].id for i in range(len(pool)) if result.values[x[i, f]] > 0.5) for f in range(blueprint.forms))
-    return Assembly(forms, result, (), seed)
+    return Assembly(forms, result, (), seed, verdict="feasible")
+
+
+def check_blueprint(blueprint: Blueprint, standard: Standard, items: list[Item], budget: float = 5.0) -> Assembly:
+    """The editor's live check: the same analysis as :func:`assemble` (counting, then the solver
+    and the elastic explanation) stopping at the first valid form and within ``budget`` seconds.
+    It says ``feasible`` only with a form in hand, so it never promises what assembly then refuses."""
+    return assemble(blueprint, standard, items, seed=0, time_limit=budget, gap=1.0, conflict=False)
+
+
+def elastic_model(model: Model) -> tuple[Model, list[tuple[int, str, str]]]:
+    """The same requirements with a penalised slack on every elastic row (Chinneck 2008,
+    *Feasibility and Infeasibility in Optimization*, ch. 6: elastic programming): the model is
+    always feasible and its optimum is the least total violation, in items. Returns the model and
+    each slack's (column, group, direction)."""
+    elastic = Model(model.n_vars, [0.0] * model.n_vars, list(model.col_lower), list(model.col_upper), list(model.integer))
+    slacks: list[tuple[int, str, str]] = []
+    for cols, vals, lower, upper, group, is_elastic in model.rows:
+        if group == "objective":
+            continue
+        if not is_elastic:
+            elastic.add_row(cols, vals, lower, upper, group, elastic=False)
+            continue
+        extra_cols, extra_vals = [], []
+        if lower != -INF:
+            short = elastic.add_var(-1.0, 0.0, INF, False)
+            extra_cols.append(short)
+            extra_vals.append(1.0)
+            slacks.append((short, group, "short"))
+        if upper != INF:
+            over = elastic.add_var(-1.0, 0.0, INF, False)
+            extra_cols.append(over)
+            extra_vals.append(-1.0)
+            slacks.append((over, group, "over"))
+        elastic.add_row([*cols, *extra_cols], [*vals, *extra_vals], lower, upper, group, elastic=False)
+    return elastic, slacks
+
+
+def elastic_gaps(model: Model, blueprint: Blueprint, time_limit: float) -> tuple[list[Gap], SolverResult]:
+    """How far each requirement is from holding, summed over the forms, from one elastic solve.
+
+    When the solve stops on its time limit the amounts are those of the best selection found,
+    an upper bound on the least violation; the message says so.
+    """
+    elastic, slacks = elastic_model(model)
+    result = solve(elastic, time_limit=time_limit, gap=0.0)
+    if not result.values:
+        return [], result
+    amounts: dict[tuple[str, str], float] = defaultdict(float)
+    for column, group, direction in slacks:
+        amounts[group, direction] += result.values[column]
+    proven = result.status == "optimal"
+    gaps = []
+    for (group, direction), amount in amounts.items():
+        if amount <= 1e-6:
+            continue
+        gaps.append(_solver_gap(group, direction, amount, blueprint, proven))
+    return gaps, result
+
+
+def _solver_gap(group: str, direction: str, amount: float, blueprint: Blueprint, proven: bool) -> Gap:
+    kind, _, rest = group.partition(" ")
+    forms = blueprint.forms
+    code = "assembly-requirement-short" if direction == "short" else "assembly-requirement-over"
+    across = f" across the {forms} forms" if forms > 1 else ""
+    bound = "" if proven else " (at most; the solver stopped at its time limit)"
+    if kind == "difficulty":
+        per_form = amount / forms / blueprint.length
+        low, high = blueprint.difficulty_mean
+        if direction == "short":
+            value = round((low or 1) - per_form, 2)
+            return Gap(
+                code,
+                "difficulty",
+                "mean_min",
+                "difficulty.mean_min",
+                low or 1,
+                value,
+                f"the mean difficulty misses the window's {low} by {per_form:.2f}{bound}",
+                forms,
+                "solver",
+            )
+        value = round((high or 3) + per_form, 2)
+        return Gap(
+            code,
+            "difficulty",
+            "mean_max",
+            "difficulty.mean_max",
+            high or 3,
+            value,
+            f"the mean difficulty exceeds the window's {high} by {per_form:.2f}{bound}",
+            forms,
+            "solver",
+            direction="over",
+        )
+    subject = rest.removesuffix(" minimum").removesuffix(" window") or kind
+    requirement = {"overlap": "overlap", "exposure": "exposure"}.get(kind, kind)
+    if kind == "overlap" and blueprint.max_overlap == 0:
+        requirement = "exposure" if blueprint.max_uses == 1 else "overlap"
+    path = _group_path(group)
+    amount = round(amount, 6)
+    word = "short by" if direction == "short" else "over by"
+    noun = {"duty": f"duty {subject}", "task": f"task {subject} minimum", "level": f"level cell {subject}", "type": f"type {subject}"}.get(kind, kind)
+    message = f"{noun} is {word} {amount:g} item(s){across}{bound}"
+    need, have = (amount, 0.0) if direction == "short" else (0.0, amount)
+    return Gap(code, requirement, subject, path, need, have, message, forms, "solver", direction=direction)
+
+
+def _summary(groups: list[str]) -> str:
+    """The conflicting groups for a person: requirements by name, enemy pairs and sets counted."""
+    named = [g for g in groups if not g.startswith(("enemies ", "set "))]
+    pairs = sum(1 for g in groups if g.startswith("enemies "))
+    sets = sum(1 for g in groups if g.startswith("set "))
+    if pairs:
+        named.append(f"{pairs} enemy pair(s)")
+    if sets:
+        named.append(f"{sets} item set(s)")
+    return "; ".join(named)
 
 
 def _group_path(group: str) -> str:
@@ -366,7 +402,7 @@ def _group_path(group: str) -> str:
     return {"difficulty": "difficulty", "length": "length", "overlap": "max_overlap", "exposure": "max_exposure"}.get(kind, "")
 
 
-def minimal_conflict(model: Model, time_limit: float = 60.0) -> list[str]:
+def minimal_conflict(model: Model, time_limit: float = 60.0, deadline: float | None = None) -> list[str]:
     """A minimal set of requirement groups that is infeasible on its own (deletion filter).
 
     Drop one group at a time; if the rest stays infeasible the group is not needed to explain
@@ -375,41 +411,16 @@ def minimal_conflict(model: Model, time_limit: float = 60.0) -> list[str]:
     """
     groups = list(dict.fromkeys(r[4] for r in model.rows if r[4] != "objective"))
     keep = list(groups)
+    deadline = deadline if deadline is not None else time.perf_counter() + time_limit
     for group in groups:
+        left = deadline - time.perf_counter()
+        if left <= 0:
+            return []  # not proven minimal in the time given: say nothing rather than too much
         trial = [g for g in keep if g != group]
         skipped = frozenset(g for g in groups if g not in trial)
-        if solve(model, time_limit=time_limit, skip_groups=skipped).status == "infeasible":
+        status = solve(model, time_limit=left, skip_groups=skipped).status
+        if status == "infeasible":
             keep = trial
+        elif status == "no-solution":
+            return []
     return keep
-
-
-def _duty_task_arithmetic(blueprint: Blueprint, standard: Standard) -> list[Problem]:
-    """A duty given fewer items than its tasks times ``task_minimum`` can never be filled: plain
-    arithmetic, said with the repair an examiner would write (raise the duty's share, or set the
-    task minimum to 0), before any solver runs."""
-    found: list[Problem] = []
-    if not blueprint.task_minimum:
-        return found
-    for duty in standard.duties:
-        rng = blueprint.duty_ranges.get(duty.code)
-        if rng is None or duty.code in blueprint.excluded:
-            continue
-        tasks = len(duty.tasks)
-        needed = tasks * blueprint.task_minimum
-        most = rng.max if rng.max is not None else rng.min
-        if most < needed:
-            share = 100.0 * needed / blueprint.length
-            path = f"duties.{duty.code}"
-            line, column = blueprint.position(path)
-            found.append(
-                problem(
-                    "blueprint-duty-below-tasks",
-                    blueprint.file,
-                    line,
-                    column,
-                    f"{duty.code} gets {most} item(s) but its {tasks} tasks need {needed} (task_minimum {blueprint.task_minimum}): "
-                    f"raise {duty.code} to at least {needed} items ({share:.1f}% of {blueprint.length}), or set task_minimum to 0",
-                    path,
-                )
-            )
-    return found

@@ -49,6 +49,7 @@ class Blueprint:
     max_overlap: int | None = None
     max_exposure: float = 1.0
     title: str = ""
+    duty_percents: dict[str, float] = field(default_factory=dict)  # the shares as written, for re-sizing
     file: str = ""
     sha256: str = ""  # of the blueprint's bytes: what a form records and is checked against
     # (line, column) of each requirement in the blueprint file, keyed by dotted path
@@ -69,6 +70,20 @@ class Blueprint:
     def max_uses(self) -> int:
         """How many forms one item may appear in."""
         return max(1, math.floor(self.max_exposure * self.forms + 1e-9))
+
+
+def overlap_items(value: str | int, length: int) -> int | None:
+    """``max_overlap`` as a count of items: an integer as is, a share such as "20%" of ``length``
+    rounded down; None for anything else (a share above 100%, a negative count, text)."""
+    text = str(value).strip()
+    try:
+        if text.endswith("%"):
+            share = float(text[:-1])
+            return math.floor(share * length / 100 + 1e-9) if 0 <= share <= 100 else None
+        count = int(text)
+    except ValueError:
+        return None
+    return min(count, length) if count >= 0 else None
 
 
 def largest_remainder(percents: dict[str, float], length: int) -> dict[str, int]:
@@ -197,6 +212,7 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
         max_overlap=overlap,
         max_exposure=data.get("max_exposure", 1.0),
         title=data.get("title", ""),
+        duty_percents=percents,
         file=file,
         positions=_positions(document),
     )

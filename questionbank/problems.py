@@ -126,6 +126,15 @@ CATALOG: dict[str, CodeInfo] = {
         "Not enough items for parallel forms", "The forms, with the allowed overlap and exposure, need more distinct items than exist."
     ),
     "blueprint-no-eligible-items": _e("No eligible item", "No item of the standard has an eligible status."),
+    "blueprint-levels-exceed-duty": _e("Level minimums above the duty", "A duty's cognitive-level minimums add up to more items than the duty gets."),
+    "blueprint-enemies-short": _e(
+        "Enemies and sets leave too few items", "Items that may not share a form (enemies, oversized sets) leave a duty fewer usable items than it needs."
+    ),
+    "blueprint-type-duty-capacity": _e(
+        "Type minimum does not fit the duties", "A type's minimum is more than the duties' counts can hold of that type's eligible items."
+    ),
+    "assembly-requirement-short": _e("Requirement short", "The elastic solve found the least total shortfall: this requirement misses by the amount given."),
+    "assembly-requirement-over": _e("Requirement exceeded", "The elastic solve found the least total excess: this limit is exceeded by the amount given."),
     "assembly-infeasible": _e(
         "Requirements conflict", "The solver proved that these requirements cannot all hold together; the message lists a minimal conflicting set."
     ),
@@ -295,6 +304,11 @@ _ZH: dict[str, tuple[str, str]] = {
     "blueprint-difficulty-unreachable": ("無法達到難度範圍", "請放寬平均難度範圍，或增加難度合適的題目。"),
     "blueprint-parallel-short": ("題目不足以組成複本試卷", "請減少複本份數、放寬重複題數與曝光限制，或增加題目。"),
     "blueprint-no-eligible-items": ("沒有可用的題目", "請確認此職能基準有題目，且題目狀態為藍圖允許的狀態。"),
+    "blueprint-levels-exceed-duty": ("認知層次的最少題數超過職責題數", "請提高這個職責的比例，或調降此職責各認知層次的最少題數。"),
+    "blueprint-enemies-short": ("互斥題與題組使可用題目不足", "互斥的題目不能同卷；請為這個職責增加題目，或檢討互斥設定。"),
+    "blueprint-type-duty-capacity": ("題型最少題數超過各職責能容納的數量", "請在題數較多的職責增加這種題型的題目，或調降此題型的最少題數。"),
+    "assembly-requirement-short": ("條件不足", "這項要求差了訊息所列的題數；請依建議修改藍圖或增加題目。"),
+    "assembly-requirement-over": ("超過上限", "這項上限超出了訊息所列的題數；請依建議修改藍圖或增加題目。"),
     "assembly-infeasible": ("組卷條件互相衝突", "請依訊息列出的衝突條件，放寬其中一項後再組卷。"),
     "assembly-no-solution": ("時間內未能組出試卷", "請稍後再試，或放寬藍圖條件、延長組卷時間。"),
     "form-item-missing": ("題庫中已沒有這題", "請將題目放回題庫，或重新組卷。"),
@@ -448,6 +462,46 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
         else:
             out += f".{part}" if out else str(part)
     return out
+
+
+# A gap in Chinese for the app (questionbank.feasibility.Gap.text_zh): counted against the bank or
+# the blueprint, or measured by the elastic solve (summed over the forms).
+GAP_TEXT_ZH: dict[str, str] = {
+    "count-short": "{subject}：需要 {need} 題，只有 {have} 題可用（差 {amount} 題）",
+    "count-over": "{subject}：上限 {need}，但至少會是 {have}（超過 {amount}）",
+    "solver-short": "{subject}：差 {amount} 題{across}",
+    "solver-over": "{subject}：超過 {amount} 題{across}",
+}
+
+# What an examiner would write to remove a gap (questionbank.feasibility.Repair): the English
+# sentence for the CLI and JSON, the Chinese one for the app, filled with the repair's numbers.
+REPAIR_TEXT: dict[str, tuple[str, str]] = {
+    "raise-length": (
+        "raise length to {length} items (the shares then give every task its minimum)",
+        "將 length 提高到 {length} 題（各職責依比例即可讓每個工作任務分到題目）",
+    ),
+    "raise-duty": ("raise {duty} to at least {count} items ({percent}% of {length})", "將 {duty} 提高到至少 {count} 題（{length} 題的 {percent}%）"),
+    "lower-duty": ("lower {duty} to {count} items ({percent}% of {length})", "將 {duty} 調降為 {count} 題（{length} 題的 {percent}%）"),
+    "raise-duty-for-task": ("or give {duty} {count} more item(s) so that task {task} gets one", "或讓 {duty} 多 {count} 題，使工作任務 {task} 分得到題目"),
+    "task-minimum-zero": (
+        "or set task_minimum to 0 (no task needs an item of its own)",
+        "或將 task_minimum 設為 0（不要求每個工作任務都有題目）",
+    ),
+    "lower-level-min": ("or lower the level minimums of {cell} to at most {value} in total", "或將 {cell} 各認知層次的最少題數合計調降到 {value} 題以內"),
+    "fewer-enemies": (
+        "write {count} more item(s) for {duty} that are nobody's enemy, or review its enemies lists",
+        "為 {duty} 再寫 {count} 題不與他題互斥的題目，或檢討其 enemies 設定",
+    ),
+    "lower-type-minimums": ("lower the type minimums by {count} in total", "將各題型的最少題數合計調降 {count} 題"),
+    "raise-type-maximums": ("raise the type maximums by {count} in total", "將各題型的最多題數合計提高 {count} 題"),
+    "lower-cut": ("lower the raw cut to at most {value}", "將及格原始分數調降到 {value} 分以下"),
+    "widen-difficulty": ("set difficulty.{field} to {value}", "將 difficulty.{field} 改為 {value}"),
+    "raise-overlap": ("raise max_overlap to {count} items ({percent}%)", "將 max_overlap 提高到 {count} 題（{percent}%）"),
+    "fewer-forms": ("build at most {forms} form(s) at once", "一次最多組 {forms} 份試卷"),
+    "write-items": ("the bank lacks {count} {what} item(s) in {where}: write and activate them", "題庫在 {where} 還缺 {count} 題{what_zh}題目：請撰寫並啟用"),
+    "raise-max": ("or raise {field} max to {value}", "或將 {field} 的 max 提高為 {value}"),
+    "lower-min": ("or lower {field} min to {value}", "或將 {field} 的 min 調降為 {value}"),
+}
 
 
 def describe_zh(found: Problem) -> str:

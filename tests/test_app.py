@@ -328,3 +328,35 @@ def test_a_writer_never_sees_their_own_item_to_review_or_activate(db_url, tmp_pa
     assert not any(item.id in str(option) for option in queue)
     assert "activate" not in [b.key for b in at.button]
     engine.dispose()
+
+
+def test_the_blueprint_editor_explains_with_repairs_and_the_bank_page_plans_writing(db_url, bank):
+    engine = database.connect(db_url)
+    accounts.add_examiner(engine, "考官己", "right password 123")
+    at = login(app(), "考官己", "right password 123")
+    at.switch_page("views/blueprints.py").run()
+    at.selectbox(key="bp_standard").set_value("KMC3332-002v1").run()
+    editor = at.text_area(key="bp_text_KMC3332-002v1_0")
+    shipped_length = next(line for line in editor.value.splitlines() if line.startswith("length:"))
+    # 23.5294% of 12 items gives T2 three items (2.82 rounds up by the largest remainder), but
+    # its 4 tasks need one each: plain arithmetic, caught before any solver runs
+    editor.input(editor.value.replace(shipped_length, "length: 12")).run()
+    assert "無法組卷" in texts(at) and at.button(key="assemble").disabled
+    problems, gaps, repairs = (at.dataframe[n].value for n in range(3))
+    t2_line = editor.value.splitlines().index("  T2: {percent: 23.5294}") + 1
+    assert ("blueprint-duty-below-tasks", t2_line) in set(zip(problems["代碼"], problems["行"], strict=True))
+    assert "職責 T2：需要 4 題，只有 3 題可用（差 1 題）" in set(gaps["差距"])
+    assert (t2_line, "將 T2 提高到至少 4 題（12 題的 33.4%）") in set(zip(repairs["行"], repairs["修改建議"], strict=True))
+    assert any("task_minimum 設為 0" in text for text in repairs["修改建議"])
+    editor.input(editor.value.replace("length: 12", shipped_length)).run()
+    assert "可行：已找到" in texts(at)
+    # the writing plan: 6 disjoint forms need 6 × 25 = 150 distinct items, more than the bank has
+    at.switch_page("views/bank.py").run()
+    at.selectbox(key="bank_standard").set_value("KMC3332-002v1").run()
+    at.number_input(key="plan_forms").set_value(6).run()
+    at.number_input(key="plan_overlap").set_value(0).run()
+    plan = at.dataframe[0].value
+    total = plan[plan["範圍"] == "全部"].iloc[0]
+    active = sum(1 for _, i in bank.items if i.standard == "KMC3332-002v1" and i.status == "active")
+    assert (total["需要"], total["現有"], total["需再撰寫"]) == (150, active, max(150 - active, 0))
+    engine.dispose()

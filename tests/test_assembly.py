@@ -16,6 +16,7 @@ from questionbank.assembly import assemble, shortfalls
 from questionbank.blueprint import Blueprint, Range, largest_remainder
 from questionbank.checks.runner import validate_bank
 from questionbank.cli import main
+from questionbank.feasibility import count_gaps
 from questionbank.forms import check_form, check_parallel, form_documents
 from questionbank.items import Item
 
@@ -127,7 +128,9 @@ def test_shortfalls_are_counted_and_named(standard):
     messages = " | ".join(p.message for p in problems)
     assert "task T6.2" in messages and "task T6.3" in messages
     short = [p for p in problems if p.code == "blueprint-duty-short" and p.path == "duties.T6"]
-    assert short and "needs 3, 2 eligible items" in short[0].message
+    assert short and "needs 3 eligible item(s), 2 exist" in short[0].message
+    gap = next(g for g in count_gaps(bp, standard, items) if g.code == "blueprint-duty-short" and g.subject == "T6")
+    assert (gap.need, gap.have, gap.bank) == (3, 2, True)
 
 
 def test_parallel_shortfall_counts_distinct_items(standard):
@@ -137,7 +140,7 @@ def test_parallel_shortfall_counts_distinct_items(standard):
     bp = dataclasses.replace(bp, duty_ranges={**bp.duty_ranges, "T2": Range(t2 - 2, t2 - 2)})
     problems = [p for p in shortfalls(bp, standard, items) if p.code == "blueprint-parallel-short" and p.path == "duties.T2"]
     need = 2 * (t2 - 2) - 5
-    assert problems and f"need {need} distinct items in T2, {t2} exist" in problems[0].message
+    assert problems and f"need {need} distinct items, {t2} exist" in problems[0].message
 
 
 def test_level_type_and_difficulty_shortfalls(standard):
@@ -156,9 +159,13 @@ def test_solver_infeasibility_names_a_minimal_conflict(standard):
     bp = dataclasses.replace(bp, duty_ranges={**bp.duty_ranges, "T7": Range(2, 2)})
     result = assemble(bp, standard, items, seed=0)
     assert not result.ok
-    assert [p.code for p in result.problems] == ["assembly-infeasible"]
+    assert [p.code for p in result.problems] == ["assembly-infeasible", "assembly-requirement-short"]
+    assert result.verdict == "infeasible"
+    # the elastic solve measures the gap: T7 gets one item where it needs two
+    assert [(g.requirement, g.subject, g.direction, g.amount) for g in result.gaps] == [("duty", "T7", "short", 1.0)]
+    assert [(r.kind, dict(r.values).get("count")) for r in result.repairs] == [("write-items", 1), ("lower-duty", 1)]
     message = result.problems[0].message
-    assert "duty T7" in message and "enemies" in message
+    assert "duty T7" in message and "28 enemy pair(s)" in message
     assert "duty T1" not in message and "length" not in message
 
 
@@ -258,7 +265,7 @@ def test_random_feasible_blueprints_give_forms_an_independent_checker_accepts(st
     result = assemble(bp, standard, items, seed=seed, time_limit=5, gap=0.02)
     if not result.ok:
         # only a proven, explained infeasibility is acceptable
-        assert all(p.code.startswith(("blueprint-", "assembly-infeasible")) for p in result.problems)
+        assert all(p.code.startswith(("blueprint-", "assembly-infeasible", "assembly-requirement-")) for p in result.problems)
         return
     for ids in result.forms:
         form = {"sections": [{"items": [{"id": i, "sha256": None} for i in ids]}], "blueprint": {}}
@@ -305,5 +312,13 @@ def test_a_duty_smaller_than_its_tasks_is_caught_by_arithmetic_with_the_repair(t
     assert code == 1 and data["solver"] is None  # refused before solving
     found = {p["path"]: p for p in data["problems"] if p["code"] == "blueprint-duty-below-tasks"}
     assert found["duties.T2"]["line"] == lines.index("  T2: {percent: 27.5}") + 1
-    assert "its 11 tasks need 11" in found["duties.T2"]["message"] and "36.7% of 30" in found["duties.T2"]["message"]
+    assert "its 11 tasks need 11" in found["duties.T2"]["message"]
     assert "duties.T7" not in found  # 2 items for its 2 tasks
+    repairs = {(r["kind"], r["path"]): r for r in data["repairs"]}
+    # 11 of 30 items is 36.67%: the share to write is rounded up so that it gives 11 again
+    assert (repairs["raise-duty", "duties.T2"]["count"], repairs["raise-duty", "duties.T2"]["percent"]) == (11, 36.7)
+    assert repairs["raise-duty", "duties.T2"]["line"] == found["duties.T2"]["line"]
+    # every duty too small at once: the first repair is the shortest length whose shares fit
+    # (at 40 items the shares give T1..T7 4, 11, 8, 4, 8, 3, 2: exactly their task counts)
+    assert data["repairs"][0]["kind"] == "raise-length" and data["repairs"][0]["length"] == 40
+    assert ("task-minimum-zero", "task_minimum") in repairs

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
-from questionbank.assembly import assemble, shortfalls
+from questionbank.assembly import assemble, check_blueprint
 from questionbank.checks.runner import parse_blueprint
 from questionbank.delivery import drafts, publishing
 from questionbank.errors import QbankError
@@ -36,19 +36,35 @@ else:
     start_text = record.text if record else (shipped.read_text(encoding="utf-8") if shipped.exists() else "")
 text = st.text_area("藍圖（YAML，格式見 docs/blueprint-format.md）", value=start_text, height=420, key=f"bp_text_{standard_id}_{chosen}")
 
-# Live feasibility: parse what is in the editor and count every requirement against the bank.
-# Nothing is saved by checking or assembling; saving a draft is its own step.
+# Live feasibility: parse what is in the editor, count every requirement against the bank, then
+# let the solver look for one form within a few seconds: 可行 only with a form in hand, the same
+# analysis 組卷 runs. Nothing is saved by checking or assembling; saving a draft is its own step.
+CHECK_SECONDS = 5.0
 blueprint, problems = parse_blueprint("編輯器", text.encode("utf-8"), loaded.standards)
 mismatch = blueprint is not None and blueprint.standard != standard_id
-found = problems + (shortfalls(blueprint, standard, items) if blueprint is not None and not mismatch else [])
-errors = [p for p in found if p.severity.value == "error"] or ([True] if mismatch else [])
+errors = [p for p in problems if p.severity.value == "error"] or ([True] if mismatch else [])
+check = check_blueprint(blueprint, standard, items, budget=CHECK_SECONDS) if blueprint is not None and not errors else None
+found = problems + list(check.problems if check else [])
 if mismatch:
     st.error(f"藍圖的 standard 是 {blueprint.standard}，與所選職能基準 {standard_id} 不同。")
-elif errors:
-    st.error(f"藍圖有 {len(errors)} 個問題，無法組卷：")
+elif errors or (check and check.verdict == "infeasible"):
+    errors = errors or list(check.problems)
+    st.error(f"藍圖有 {len([p for p in found if p.severity.value == 'error'])} 個問題，無法組卷：")
     st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "說明": describe_zh(p), "代碼": p.code} for p in found]), hide_index=True, width="stretch")
+    if check and check.gaps:
+        st.dataframe(pd.DataFrame([{"行": blueprint.position(g.path)[0], "差距": g.text_zh()} for g in check.gaps]), hide_index=True, width="stretch")
+    if check and check.repairs:
+        st.markdown("**建議修改（每個問題擇一即可）：**")
+        st.dataframe(
+            pd.DataFrame([{"行": r["line"], "修改建議": r["text_zh"]} for r in (repair.to_dict(blueprint) for repair in check.repairs)]),
+            hide_index=True,
+            width="stretch",
+        )
+elif check and check.verdict == "unknown":
+    st.warning(f"在 {CHECK_SECONDS:g} 秒內未能確認是否可行：可能需要更長的組卷時間。請按「組卷」（最多 60 秒），或放寬藍圖條件。")
+    errors = []
 else:
-    st.success(f"可行：題庫足以組成 {blueprint.forms} 份 {blueprint.length} 題的試卷。")
+    st.success(f"可行：已找到 {blueprint.forms} 份 {blueprint.length} 題、符合所有條件的試卷。")
 
 row = st.columns([2, 1, 1, 1])
 note = row[0].text_input("草稿說明（選填）", key="draft_note", max_chars=200)
@@ -74,6 +90,8 @@ if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or 
     if not result.ok:
         for p in result.problems:
             st.error(f"{describe_zh(p)}（{p.code}）")
+        for repair in result.repairs:
+            st.info(f"建議：{repair.text_zh()}")
     else:
         st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
         st.session_state["assembled_blueprint"] = blueprint

@@ -30,9 +30,17 @@ def assemble(args: argparse.Namespace) -> int:
     standard = bank.standards[blueprint.standard]
     items = [item for _, item in bank.items]
     result = solve(blueprint, standard, items, seed=args.seed, time_limit=args.time_limit, gap=args.gap)
+    if args.explain:
+        print_json(result.explanation(blueprint))
+        return EXIT_OK if result.ok else EXIT_PROBLEMS
     if not result.ok:
         solver = dataclasses.asdict(result.solver) | {"values": None} if result.solver else None
-        print_problems(result.problems, args.format == "json", {"forms": [], "solver": solver})
+        repairs = [r.to_dict(blueprint) for r in result.repairs]
+        print_problems(result.problems, args.format == "json", {"forms": [], "solver": solver, "repairs": repairs})
+        if args.format != "json" and repairs:
+            print("how to fix it (any one of the changes for each problem):")
+            for repair in repairs:
+                print(f"  {blueprint.file}:{repair['line']}:{repair['column']}: {repair['text']}")
         return EXIT_PROBLEMS
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     cov = sub.add_parser("coverage", help="active items per duty and task, tasks with no item, K/S codes never assessed")
     cov.add_argument("--standard", metavar="ID", help="one standard (default: all)")
     cov.add_argument("--format", choices=("text", "json"), default="text")
+    cov.add_argument("--for", dest="blueprint", metavar="BLUEPRINT", help="a writing plan: the items the bank still needs for this blueprint's forms")
+    cov.add_argument("--forms", type=_number(1, 50, integer=True), metavar="N", help="with --for: plan for N parallel forms (default: the blueprint's)")
+    cov.add_argument("--max-overlap", metavar="P", help="with --for: items two forms may share, a count or a share such as 20%% (default: the blueprint's)")
     _bank_options(cov)
 
     asm = sub.add_parser("assemble", help="build exam forms that meet a blueprint, or explain exactly why they cannot")
@@ -59,6 +62,7 @@ def build_parser() -> argparse.ArgumentParser:
     asm.add_argument("--seed", type=_number(0, 2**31 - 1, integer=True), default=0, metavar="S")
     asm.add_argument("-o", "--output", default="forms", metavar="DIR", help="folder for the form JSON files (default: forms/)")
     asm.add_argument("--format", choices=("text", "json"), default="text")
+    asm.add_argument("--explain", action="store_true", help="only analyse: feasible or not, each gap with its amount, and the repairs, as JSON")
     asm.add_argument("--time-limit", type=_number(0.1, 3600), default=60.0, metavar="SECONDS")
     asm.add_argument(
         "--gap",
