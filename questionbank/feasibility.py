@@ -516,8 +516,7 @@ def _repairs_for(blueprint: Blueprint, standard: Standard, gap: Gap) -> list[Rep
     # short: the items cannot fill the requirement; write them, or ask for fewer
     found = [write]
     if kind == "duty":
-        have = int(gap.have) if gap.source == "count" else blueprint.duty_ranges[subject].min - per_form
-        found.append(_duty_repair("lower-duty", blueprint, subject, have))
+        found.append(_duty_repair("lower-duty", blueprint, subject, _fitting(blueprint, gap, blueprint.duty_ranges[subject].min - per_form)))
     elif kind == "type" and subject in blueprint.types:
         found.append(Repair("lower-min", gap.path, (("field", gap.path), ("value", _fitting(blueprint, gap, blueprint.types[subject].min - per_form)))))
     elif kind == "level":
