@@ -18,7 +18,7 @@ MINIMUMS = {
     "BAS2421-002v4": (6, 10),
     "conference-project-manager-update": (2, 8),
     "exhibition-marketing-manager-update": (5, 10),
-    "exhibition-marketing-specialist-update": (2, 6),
+    "exhibition-marketing-specialist-update": (5, 10),
     "exhibition-sales-manager-update": (5, 10),
     "exhibition-sales-specialist-update": (5, 10),
     "KMC3332-002v1": (5, 10),
