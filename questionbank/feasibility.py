@@ -61,7 +61,9 @@ class Gap:
         """The gap for a person in the app, with its numbers."""
         subject = _SUBJECT_ZH.get(self.requirement, "{}").format(self.subject)
         across = f"（{self.forms} 份試卷合計）" if self.forms > 1 and self.source == "solver" else ""
-        template = GAP_TEXT_ZH[f"{self.source}-{self.direction}"]
+        # a counting gap the blueprint makes itself (not the bank) reads "the blueprint gives"
+        source = "rule" if self.source == "count" and not self.bank and self.direction == "short" else self.source
+        template = GAP_TEXT_ZH[f"{source}-{self.direction}"]
         return template.format(subject=subject, need=_num(self.need), have=_num(self.have), amount=_num(self.amount), across=across)
 
     def to_dict(self) -> dict[str, Any]:

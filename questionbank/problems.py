@@ -468,6 +468,7 @@ def format_path(parts: tuple[Any, ...] | list[Any]) -> str:
 # the blueprint, or measured by the elastic solve (summed over the forms).
 GAP_TEXT_ZH: dict[str, str] = {
     "count-short": "{subject}：需要 {need} 題，只有 {have} 題可用（差 {amount} 題）",
+    "rule-short": "{subject}：需要 {need} 題，藍圖只給 {have} 題（差 {amount} 題）",
     "count-over": "{subject}：上限 {need}，但至少會是 {have}（超過 {amount}）",
     "solver-short": "{subject}：差 {amount} 題{across}",
     "solver-over": "{subject}：超過 {amount} 題{across}",

@@ -342,12 +342,13 @@ def test_the_blueprint_editor_explains_with_repairs_and_the_bank_page_plans_writ
     # its 4 tasks need one each: plain arithmetic, caught before any solver runs
     editor.input(editor.value.replace(shipped_length, "length: 12")).run()
     assert "無法組卷" in texts(at) and at.button(key="assemble").disabled
-    problems, gaps, repairs = (at.dataframe[n].value for n in range(3))
+    problems = at.dataframe[0].value
     t2_line = editor.value.splitlines().index("  T2: {percent: 23.5294}") + 1
     assert ("blueprint-duty-below-tasks", t2_line) in set(zip(problems["代碼"], problems["行"], strict=True))
-    assert "職責 T2：需要 4 題，只有 3 題可用（差 1 題）" in set(gaps["差距"])
-    assert (t2_line, "將 T2 提高到至少 4 題（12 題的 33.4%）") in set(zip(repairs["行"], repairs["修改建議"], strict=True))
-    assert any("task_minimum 設為 0" in text for text in repairs["修改建議"])
+    shown = texts(at)
+    assert f"第 {t2_line} 行：職責 T2：需要 4 題，藍圖只給 3 題（差 1 題）" in shown
+    assert f"第 {t2_line} 行：將 T2 提高到至少 4 題（12 題的 33.4%）" in shown
+    assert "task_minimum 設為 0" in shown
     editor.input(editor.value.replace("length: 12", shipped_length)).run()
     assert "可行：已找到" in texts(at)
     # the writing plan: 6 disjoint forms need 6 × 25 = 150 distinct items, more than the bank has

@@ -365,3 +365,36 @@ def test_examiner_drafts_preview_publish_and_codes_in_a_browser(browser, tmp_pat
         page.get_by_role("button", name="還原為出廠藍圖").click()
         wait_text(page, "已還原為出廠藍圖")
         shots(page, "blueprints-flow")
+
+
+def test_an_infeasible_blueprint_is_explained_with_repairs_and_the_bank_page_plans_writing(browser, tmp_path):  # noqa: F811
+    """Issue 16 in a real browser: the editor says why a blueprint fails, by how much, and what to
+    write instead (in Chinese, with the line); the bank page gives writers their plan."""
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    engine = database.connect(url)
+    accounts.add_examiner(engine, "考官庚", "right password 123")
+    engine.dispose()
+    with server(url, tmp_path) as base:
+        page = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-TW").new_page()
+        _login(page, base, "考官庚", "blueprints")
+        wait_text(page, "藍圖與組卷")
+        _choose(page, "職能基準", "活動專案人員")
+        wait_text(page, "可行：已找到")
+        editor = page.get_by_label("藍圖（YAML，格式見 docs/blueprint-format.md）")
+        text = editor.input_value()
+        length_line = next(line for line in text.splitlines() if line.startswith("length:"))
+        editor.fill(text.replace(length_line, "length: 12"))
+        editor.press("Control+Enter")
+        wait_text(page, "無法組卷")
+        wait_text(page, "建議修改")
+        wait_text(page, "將 T2 提高到至少 4 題（12 題的 33.4%）")
+        assert page.get_by_role("button", name="組卷").is_disabled()
+        page.get_by_text("建議修改").first.scroll_into_view_if_needed()
+        shots(page, "blueprint-repairs")
+        assert serious_violations(page) == []
+        page.get_by_role("link", name="題庫總覽").click()
+        wait_text(page, "撰題計畫")
+        _choose(page, "職能基準", "活動專案人員")
+        wait_text(page, "所需的不同題目數")
+        page.get_by_text("撰題計畫").first.scroll_into_view_if_needed()
+        shots(page, "bank-plan")

@@ -43,7 +43,14 @@ CHECK_SECONDS = 5.0
 blueprint, problems = parse_blueprint("編輯器", text.encode("utf-8"), loaded.standards)
 mismatch = blueprint is not None and blueprint.standard != standard_id
 errors = [p for p in problems if p.severity.value == "error"] or ([True] if mismatch else [])
-check = check_blueprint(blueprint, standard, items, budget=CHECK_SECONDS) if blueprint is not None and not errors else None
+check = None
+if blueprint is not None and not errors:
+    # one analysis per text and bank: other buttons on this page rerun it without a new solve
+    memo_key = ("bp_check", standard_id, blueprint.sha256 or hash(text), id(items))
+    check = st.session_state.get("bp_check_memo", {}).get(memo_key)
+    if check is None:
+        check = check_blueprint(blueprint, standard, items, budget=CHECK_SECONDS)
+        st.session_state["bp_check_memo"] = {memo_key: check}
 found = problems + list(check.problems if check else [])
 if mismatch:
     st.error(f"藍圖的 standard 是 {blueprint.standard}，與所選職能基準 {standard_id} 不同。")
@@ -52,14 +59,10 @@ elif errors or (check and check.verdict == "infeasible"):
     st.error(f"藍圖有 {len([p for p in found if p.severity.value == 'error'])} 個問題，無法組卷：")
     st.dataframe(pd.DataFrame([{"行": p.line, "欄": p.column, "說明": describe_zh(p), "代碼": p.code} for p in found]), hide_index=True, width="stretch")
     if check and check.gaps:
-        st.dataframe(pd.DataFrame([{"行": blueprint.position(g.path)[0], "差距": g.text_zh()} for g in check.gaps]), hide_index=True, width="stretch")
+        st.markdown("**差距：**\n" + "\n".join(f"- 第 {blueprint.position(g.path)[0]} 行：{g.text_zh()}" for g in check.gaps))
     if check and check.repairs:
-        st.markdown("**建議修改（每個問題擇一即可）：**")
-        st.dataframe(
-            pd.DataFrame([{"行": r["line"], "修改建議": r["text_zh"]} for r in (repair.to_dict(blueprint) for repair in check.repairs)]),
-            hide_index=True,
-            width="stretch",
-        )
+        lines = (f"- 第 {r['line']} 行：{r['text_zh']}" for r in (repair.to_dict(blueprint) for repair in check.repairs))
+        st.markdown("**建議修改（每個問題擇一即可）：**\n" + "\n".join(lines))
 elif check and check.verdict == "unknown":
     st.warning(f"在 {CHECK_SECONDS:g} 秒內未能確認是否可行：可能需要更長的組卷時間。請按「組卷」（最多 60 秒），或放寬藍圖條件。")
     errors = []
