@@ -94,11 +94,26 @@ def test_every_counting_condition_and_repair_kind_has_a_case():
         kinds |= {row[0] for row in expected["repairs"]}
     from questionbank.problems import CATALOG
 
-    counting = {c for c in CATALOG if c.startswith("blueprint-") and c.endswith(("-short", "-capacity", "-impossible", "-unreachable", "-below-tasks", "-exceed-duty", "-too-high", "-items"))}
+    counting = {
+        c
+        for c in CATALOG
+        if c.startswith("blueprint-")
+        and c.endswith(("-short", "-capacity", "-impossible", "-unreachable", "-below-tasks", "-exceed-duty", "-too-high", "-items"))
+    }
     counting -= {"blueprint-overlap-too-high"}  # a schema-level refusal, tested in the validation corpus
     counting -= {"blueprint-duty-short", "blueprint-level-short"}  # tests/test_assembly.py counts these on synthetic banks
     assert counting <= codes, counting - codes
-    assert {"raise-duty", "lower-duty", "write-items", "task-minimum-zero", "lower-min", "fewer-forms", "fewer-enemies", "widen-difficulty", "lower-cut"} <= kinds
+    assert {
+        "raise-duty",
+        "lower-duty",
+        "write-items",
+        "task-minimum-zero",
+        "lower-min",
+        "fewer-forms",
+        "fewer-enemies",
+        "widen-difficulty",
+        "lower-cut",
+    } <= kinds
 
 
 def random_blueprint(standard, rng: random.Random) -> Blueprint:
@@ -193,7 +208,15 @@ def test_writing_plan_counts_by_hand(standards):
     distinct T2 items: 8 exist, so 4 to write, one per task (the tasks are equal)."""
     standard = standards["KMC3332-002v1"]
     items = synthetic_bank(standard, {"per_task": 2})
-    blueprint = Blueprint(standard=standard.id, length=4, duty_ranges={"T2": Range(4, 4)}, excluded={d.code: "x" for d in standard.duties if d.code != "T2"}, forms=3, max_overlap=0, file="bp.yaml")
+    blueprint = Blueprint(
+        standard=standard.id,
+        length=4,
+        duty_ranges={"T2": Range(4, 4)},
+        excluded={d.code: "x" for d in standard.duties if d.code != "T2"},
+        forms=3,
+        max_overlap=0,
+        file="bp.yaml",
+    )
     rows = {(r.scope, r.subject): (r.need, r.have, r.write) for r in writing_plan(blueprint, standard, items)}
     assert rows["duty", "T2"] == (12, 8, 4)
     assert [rows["task", f"T2.{n}"] for n in range(1, 5)] == [(3, 2, 1)] * 4
