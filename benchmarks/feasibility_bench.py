@@ -5,6 +5,8 @@ Prints, with the ratios to the targets of issue 16:
 - every case of tests/cases/infeasible/ and the issue's two shipped-bank examples (BAS2421-002v4
   at 30 items; multiple response >= 24 in 2 forms with no shared item), each explained by
   ``assemble`` (counting, then solver + elastic gaps + minimal conflict): slowest (target <= 2 s);
+  the random ones are timed to the gaps and repairs, and the solver cases again with the minimal
+  conflicting set;
 - random infeasible blueprints on the synthetic 10,000-item bank (counting or solver
   infeasibility): p50 / p95 / max seconds (target p95 <= 5 s), and how many needed the solver;
 - 10 parallel 100-item forms, no item shared, to a 1% gap (target <= 30 s).
@@ -76,7 +78,7 @@ def random_infeasible(n: int) -> None:
     items = make_bank(standard, 10_000)
     base = full_blueprint(standard)
     rng = random.Random(7)
-    times, solver_needed, verdicts = [], 0, []
+    times, solver_needed, verdicts, conflict_times, conflicts_found = [], 0, [], [], 0
     while len(times) < n:
         # perturb one or two requirements hard enough that most draws are infeasible
         bp = dataclasses.replace(base, forms=rng.choice([1, 2, 3]), max_overlap=rng.choice([0, 5, 20]))
@@ -88,14 +90,23 @@ def random_infeasible(n: int) -> None:
             bp = dataclasses.replace(bp, levels={**bp.levels, duty: {"apply_or_analyze": Range(rng.randint(12, 25), None), "remember": Range(0, 0)}})
         elif choice < 0.75:
             bp = dataclasses.replace(bp, difficulty_mean=(rng.choice([2.1, 2.2, 2.4, 2.6]), None))
-        else:
+        elif choice < 0.85:
             bp = dataclasses.replace(bp, task_minimum=rng.randint(2, 4))
-        seconds, result = timed(bp, standard, items, time_limit=60)
+        else:
+            # level maximums that leave a duty short: counting does not see it, the solver must
+            cap = bp.duty_ranges[duty].min - rng.randint(1, 6)
+            cells = {"remember": Range(0, 0), "understand": Range(0, cap // 2), "apply_or_analyze": Range(0, cap - cap // 2)}
+            bp = dataclasses.replace(bp, levels={**bp.levels, duty: cells})
+        seconds, result = timed(bp, standard, items, time_limit=60, conflict=False)
         if result.verdict == "feasible":
             continue
         times.append(seconds)
-        solver_needed += result.solver is not None
         verdicts.append(result.verdict)
+        if result.solver is not None:
+            solver_needed += 1
+            with_conflict, full = timed(bp, standard, items, time_limit=60)
+            conflict_times.append(with_conflict)
+            conflicts_found += bool(full.conflict)
     times.sort()
     p95 = times[max(0, round(0.95 * len(times)) - 1)]
     print(
@@ -103,6 +114,12 @@ def random_infeasible(n: int) -> None:
         f"verdicts {dict((v, verdicts.count(v)) for v in set(verdicts))}): p50 {statistics.median(times):.3f} s, p95 {p95:.3f} s, "
         f"max {times[-1]:.3f} s; target p95 5 s, ratio {p95 / 5:.2f}"
     )
+    if conflict_times:
+        conflict_times.sort()
+        print(
+            f"  the {len(conflict_times)} solver cases again with the minimal conflicting set (deletion filter): "
+            f"found for {conflicts_found}; p50 {statistics.median(conflict_times):.3f} s, max {conflict_times[-1]:.3f} s"
+        )
 
 
 def ten_forms() -> None:

@@ -12,6 +12,7 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
@@ -185,8 +186,10 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
     return model, x
 
 
-def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups: frozenset[str] = frozenset()) -> SolverResult:
-    """Solve with HiGHS; statuses are reported as the solver states them (a time-out is not optimal)."""
+def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups: frozenset[str] = frozenset(), feasibility: bool = False) -> SolverResult:
+    """Solve with HiGHS; statuses are reported as the solver states them (a time-out is not optimal).
+
+    ``feasibility`` drops the objective: the first selection meeting every row ends the search."""
     import highspy
     import numpy as np
 
@@ -199,10 +202,10 @@ def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups:
     inf = highspy.kHighsInf
     lp = highspy.HighsLp()
     lp.num_col_ = model.n_vars
-    lp.col_cost_ = np.array([-c for c in model.cost], dtype=np.float64)  # HiGHS minimises
+    lp.col_cost_ = np.array([0.0 if feasibility else -c for c in model.cost], dtype=np.float64)  # HiGHS minimises
     lp.col_lower_ = np.array([max(v, -inf) if v != -INF else -inf for v in model.col_lower], dtype=np.float64)
     lp.col_upper_ = np.array([min(v, inf) if v != INF else inf for v in model.col_upper], dtype=np.float64)
-    rows = [r for r in model.rows if r[4] not in skip_groups]
+    rows = [r for r in model.rows if r[4] not in skip_groups and not (feasibility and r[4] == "objective")]
     lp.num_row_ = len(rows)
     lp.row_lower_ = np.array([r[2] if r[2] != -INF else -inf for r in rows], dtype=np.float64)
     lp.row_upper_ = np.array([r[3] if r[3] != INF else inf for r in rows], dtype=np.float64)
@@ -269,7 +272,7 @@ def assemble(
         problems = gap_problems(blueprint, gaps)
         names: list[str] = []
         if conflict and deadline - time.perf_counter() > 0.5:
-            names = minimal_conflict(model, deadline=deadline)
+            names = minimal_conflict(model, deadline=deadline, suspects=[g.subject and _suspect(g) for g in gaps])
         message = "these requirements cannot all hold: " + _summary(names) if names else "the requirements cannot all hold together"
         path = _group_path(names[0]) if names else (gaps[0].path if gaps else "")
         line, column = blueprint.position(path)
@@ -423,6 +426,13 @@ def _solver_gap(group: str, direction: str, amount: float, blueprint: Blueprint,
     return Gap(code, requirement, subject, path, need, have, message, forms, "solver", direction=direction)
 
 
+def _suspect(gap: Gap) -> str:
+    """The model group name of a solver gap (its requirement and subject)."""
+    if gap.requirement == "task":
+        return f"task {gap.subject} minimum"
+    return f"{gap.requirement} {gap.subject}"
+
+
 def _summary(groups: list[str]) -> str:
     """The conflicting groups for a person: requirements by name, enemy pairs and sets counted."""
     named = [g for g in groups if not g.startswith(("enemies ", "set "))]
@@ -449,25 +459,66 @@ def _group_path(group: str) -> str:
     return {"difficulty": "difficulty", "length": "length", "overlap": "max_overlap", "exposure": "max_exposure"}.get(kind, "")
 
 
-def minimal_conflict(model: Model, time_limit: float = 60.0, deadline: float | None = None) -> list[str]:
-    """A minimal set of requirement groups that is infeasible on its own (deletion filter).
+def minimal_conflict(model: Model, time_limit: float = 60.0, deadline: float | None = None, suspects: Iterable[str] = ()) -> list[str]:
+    """A minimal set of requirement groups that is infeasible on its own (deletion filter,
+    Chinneck 2008, ch. 6).
 
     Drop one group at a time; if the rest stays infeasible the group is not needed to explain
     the conflict and stays dropped. What remains is irreducible: removing any one of it makes
-    the model feasible.
+    the model feasible. Each test only asks whether any selection exists (no objective). With
+    ``suspects`` (the requirements the elastic solve found violated) the filter starts from the
+    groups that share a duty with them plus the form-wide ones, when those alone are already
+    infeasible; enemy pairs and item sets are dropped and kept as two blocks.
     """
-    groups = list(dict.fromkeys(r[4] for r in model.rows if r[4] != "objective"))
-    keep = list(groups)
     deadline = deadline if deadline is not None else time.perf_counter() + time_limit
-    for group in groups:
+    every = list(dict.fromkeys(r[4] for r in model.rows if r[4] != "objective"))
+    blocks: dict[str, list[str]] = {}
+    for group in every:
+        kind = group.split(" ", 1)[0]
+        key = kind if kind in ("enemies", "set") else group
+        blocks.setdefault(key, []).append(group)
+    names = list(blocks)
+    duties = {_duty_in(g) for g in suspects} - {None}
+    if duties:
+        near = [n for n in names if _duty_in(n) in duties or _duty_in(n) is None]
+        skipped = frozenset(g for n in names if n not in near for g in blocks[n])
+        left = deadline - time.perf_counter()
+        if left > 0 and solve(model, time_limit=left, skip_groups=skipped, feasibility=True).status == "infeasible":
+            names = near
+    keep = list(names)
+
+    def infeasible_without(dropped: list[str]) -> bool | None:
         left = deadline - time.perf_counter()
         if left <= 0:
+            return None
+        skipped = frozenset(g for n in blocks if n not in keep or n in dropped for g in blocks[n])
+        status = solve(model, time_limit=left, skip_groups=skipped, feasibility=True).status
+        return None if status == "no-solution" else status == "infeasible"
+
+    # Deletion in halves: a chunk whose removal keeps the model infeasible goes at once; a chunk
+    # that cannot go is split. A conflict of m groups among n costs about m·log2(n) solves.
+    pending = [list(names)]
+    while pending:
+        chunk = pending.pop()
+        verdict = infeasible_without(chunk)
+        if verdict is None:
             return []  # not proven minimal in the time given: say nothing rather than too much
-        trial = [g for g in keep if g != group]
-        skipped = frozenset(g for g in groups if g not in trial)
-        status = solve(model, time_limit=left, skip_groups=skipped).status
-        if status == "infeasible":
-            keep = trial
-        elif status == "no-solution":
-            return []
-    return keep
+        if verdict:
+            keep = [n for n in keep if n not in chunk]
+        elif len(chunk) > 1:
+            half = len(chunk) // 2
+            pending.extend([chunk[half:], chunk[:half]])
+    return [g for n in keep for g in blocks[n]]
+
+
+def _duty_in(group: str) -> str | None:
+    """The duty a requirement group is about (``duty T2``, ``task T2.3 minimum``, ``level T2/apply``),
+    or None for the form-wide ones (length, types, difficulty, overlap, exposure, enemies, sets)."""
+    kind, _, rest = group.partition(" ")
+    if kind == "duty":
+        return rest
+    if kind == "task":
+        return rest.split(".", 1)[0]
+    if kind == "level":
+        return rest.split("/", 1)[0]
+    return None
