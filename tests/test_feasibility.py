@@ -221,3 +221,28 @@ def test_writing_plan_counts_by_hand(standards):
     assert rows["duty", "T2"] == (12, 8, 4)
     assert [rows["task", f"T2.{n}"] for n in range(1, 5)] == [(3, 2, 1)] * 4
     assert rows["total", standard.id] == (12, 8, 4)
+
+
+def test_cli_explain_prints_the_library_analysis_as_json(tmp_path, capsys, standards):
+    """``qbank assemble --explain``: the same verdict, gaps (with lines) and repairs (English and
+    Chinese) as the library, for the BAS2421-002v4 blueprint at 30 items; exit 1 when infeasible."""
+    import json
+
+    from questionbank.checks.runner import load_bank
+    from questionbank.cli import main
+
+    text = (ROOT / "blueprints" / "BAS2421-002v4.yaml").read_text(encoding="utf-8").replace("length: 50", "length: 30")
+    path = tmp_path / "thirty.yaml"
+    path.write_text(text, encoding="utf-8")
+    code = main(["assemble", str(path), "--explain", "--standards", str(ROOT / "standards"), "--items", str(ROOT / "items")])
+    printed = json.loads(capsys.readouterr().out)
+    _, bank = load_bank(str(ROOT / "standards"), str(ROOT / "items"))
+    blueprint, _ = parse_blueprint(str(path), path.read_bytes(), bank.standards)
+    expected = assemble(blueprint, bank.standards[blueprint.standard], [i for _, i in bank.items]).explanation(blueprint)
+    assert code == 1 and printed == json.loads(json.dumps(expected, ensure_ascii=False))
+    assert printed["verdict"] == "infeasible" and printed["solver"] is None
+    t6 = next(g for g in printed["gaps"] if g["subject"] == "T6")
+    # 7.5% of 30 = 2.25 -> 2 items; T6 has 3 tasks at task_minimum 1
+    assert (t6["need"], t6["have"], t6["amount"], t6["line"]) == (3, 2, 1, text.splitlines().index("  T6: {percent: 7.5}") + 1)
+    raise_t6 = next(r for r in printed["repairs"] if r["kind"] == "raise-duty" and r["duty"] == "T6")
+    assert (raise_t6["count"], raise_t6["percent"], raise_t6["text_zh"]) == (3, 10.0, "將 T6 提高到至少 3 題（30 題的 10.0%）")
