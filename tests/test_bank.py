@@ -22,7 +22,7 @@ MINIMUMS = {
     "exhibition-sales-manager-update": (5, 10),
     "exhibition-sales-specialist-update": (5, 10),
     "KMC3332-002v1": (5, 10),
-    "KMC2432-001v2": (2, 6),
+    "KMC2432-001v2": (5, 10),
 }
 
 

@@ -321,7 +321,7 @@ def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
     codes = lines[-3:]
     assert all(len(c) == 10 for c in codes)
     token = attempts.start_official(engine, codes[0], "X1")
-    assert len(attempts.state(engine, token).questions) == 30
+    assert len(attempts.state(engine, token).questions) == json.loads(form.read_text(encoding="utf-8"))["length"] == 40
     assert main(["publish", str(form), *bank]) == 1
     assert "form-exists" in capsys.readouterr().err
     monkeypatch.setenv("QBANK_DATABASE_URL", "postgresql://nobody:secret@127.0.0.1:1/none")
