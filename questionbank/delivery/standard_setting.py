@@ -117,12 +117,16 @@ class StudyCut:
     panelists: tuple[str, ...]
     candidates: int
     pass_rate: float | None  # percent of the candidates at or above the cut; None without candidates
+    max_points: float
+
+    @property
+    def standard_error(self) -> float | None:
+        """The cut's standard error across panelists; None with a single panelist."""
+        return self.result.standard_error if math.isfinite(self.result.standard_error) else None
 
     def numbers(self, study_id: int) -> dict[str, Any]:
         """The figures a decision record keeps (JSON-safe: an undefined error is null)."""
-        figures = self.result.to_dict()
-        if not math.isfinite(figures["standard_error"]):
-            figures["standard_error"] = None
+        figures = self.result.to_dict() | {"standard_error": None if self.standard_error is None else round(self.standard_error, 4)}
         return {"study": study_id, "round": self.round, "panelist_names": list(self.panelists), **figures} | {
             "candidates": self.candidates,
             "pass_rate": self.pass_rate,
@@ -409,7 +413,7 @@ def _round_cut(conn: Connection, study_: Study, snapshots: list[dict[str, Any]],
     ids = [s["id"] for s in snapshots]
     table = np.array([[given[key][item] for item in ids] for key, _ in study_.panel])
     result = angoff(table, ids, np.array([float(s["points"]) for s in snapshots]))
-    return StudyCut(round_, result, study_.panelists, int(scores.raw.size), _pass_rate(scores, result.cut_raw))
+    return StudyCut(round_, result, study_.panelists, int(scores.raw.size), _pass_rate(scores, result.cut_raw), float(sum(s["points"] for s in snapshots)))
 
 
 def round_cut(engine: Engine, study_id: int, round_: int) -> StudyCut:
