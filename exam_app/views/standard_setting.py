@@ -79,7 +79,7 @@ def angoff_tab() -> None:
     if view.proposed is not None:
         cut = view.proposed
         cols = st.columns(3)
-        cols[0].metric("第 1 輪小組建議及格分數", f"{cut.result.cut_raw:.2f} / {view.max_points:g}", f"{cut.result.cut_percent:.1f}%", delta_color="off")
+        cols[0].metric("第 1 輪小組建議及格分數", f"{cut.result.cut_raw:.2f} / {view.max_points:g}（{cut.result.cut_percent:.1f}%）")
         cols[1].metric("以此分數的通過率", "尚無成績" if cut.pass_rate is None else f"{cut.pass_rate:.1f}%")
         cols[2].metric("您目前的及格分數", "尚未評完" if view.own_cut_raw is None else f"{view.own_cut_raw:.2f}")
         st.caption(
@@ -187,7 +187,7 @@ def hofstee_result() -> None:
     x = alt.X("及格分數（%）:Q", scale=alt.Scale(domain=[0, 100]))
     y = alt.Y("不及格率（%）:Q", scale=alt.Scale(domain=[0, 100]))
     chart = (
-        alt.Chart(curve).mark_line(interpolate="step-after").encode(x=x, y=y)
+        alt.Chart(curve).mark_line(interpolate="step-before").encode(x=x, y=y)
         + alt.Chart(line).mark_line(color="#b91c1c", strokeDash=[6, 4]).encode(x=x, y=y)
         + alt.Chart(point).mark_point(color="#b91c1c", size=120, filled=True).encode(x=x, y=y, tooltip=list(point.columns))
     )
