@@ -19,6 +19,7 @@ examiner = [
     st.Page("views/cohort.py", title="成績統計", icon=":material/bar_chart:"),
     st.Page("views/analysis.py", title="試題分析", icon=":material/analytics:"),
     st.Page("views/challenges.py", title="試題疑義", icon=":material/gavel:"),
+    st.Page("views/standard_setting.py", title="標準設定", icon=":material/rule:"),
     st.Page("views/write.py", title="撰寫試題", icon=":material/edit:"),
     st.Page("views/review.py", title="審題", icon=":material/rate_review:"),
 ]

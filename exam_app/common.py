@@ -103,7 +103,7 @@ def client_id() -> str:
 
 
 SESSION_COOKIE = "qbank_examiner"
-EXAMINER_PAGES = ("bank", "blueprints", "cohort", "analysis", "challenges", "write", "review")
+EXAMINER_PAGES = ("bank", "blueprints", "cohort", "analysis", "challenges", "standard_setting", "write", "review")
 
 
 def _cookie(name: str) -> str | None:

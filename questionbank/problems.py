@@ -191,6 +191,21 @@ CATALOG: dict[str, CodeInfo] = {
     "challenge-cite-unknown": _e("Cited code unknown", "The cited task or indicator is not in the form's standard."),
     "cut-decision-invalid": _e("Cut decision invalid", "A cut decision needs a known method and one cut within the form's range."),
     "ruling-invalid": _e("Ruling invalid", "A ruling needs a kind, a reason and, to add or replace a key, valid labels."),
+    # Standard-setting studies held in the app (delivery/standard_setting.py)
+    "study-unknown": _e("Unknown study", "No standard-setting study has this id."),
+    "study-form-not-official": _e("Not an official form", "A standard-setting study sets the cut of a published official form, not a practice form."),
+    "study-owner-only": _e("Owner only", "Only the examiner who opened the study invites, closes rounds, enters judgements for others and applies its cut."),
+    "study-not-panelist": _e("Not on the panel", "Only the panelists the owner invited rate items or give judgements in a study."),
+    "study-round-closed": _e("Round closed", "A closed round, or a closed study, cannot be changed."),
+    "study-step-invalid": _e(
+        "Step out of order", "Steps follow one order: invite, round 1, round 2, close the study, then apply a cut; this one is not possible now."
+    ),
+    "study-incomplete": _e("Ratings incomplete", "A round closes, and a result exists, only once every panelist has rated every item (or given judgements)."),
+    "rating-out-of-range": _e("Rating out of range", "An Angoff rating is a probability from 0 to 1 (0% to 100%)."),
+    "hofstee-judgement-invalid": _e(
+        "Hofstee judgements invalid", "Judgements are percents with 0 <= lowest < highest <= 100, for the cut and for the fail rate."
+    ),
+    "hofstee-no-scores": _e("No scores for Hofstee", "Hofstee's method needs the scores of submitted official attempts on the form."),
     "item-possible-cue": _w("Possible cue between items", "An item's text contains another item's key; on one form the first gives the second away."),
     "item-near-duplicate": _w("Near-duplicate items", "Two items of a standard have nearly the same stem."),
     "similarity-not-checked": _w("Cue check skipped", "A standard has too many items for the pairwise cue and near-duplicate check."),
@@ -375,6 +390,16 @@ _ZH: dict[str, tuple[str, str]] = {
     "backup-failed": ("備份失敗", "無法複製資料庫到備份檔；請確認路徑、磁碟空間與 PostgreSQL 用戶端工具。"),
     "blueprint-duty-below-tasks": ("職責題數少於其任務數", "這個職責分到的題數少於「任務數 × 每任務最少題數」；請提高該職責比例，或把 task_minimum 設為 0。"),
     "ruling-invalid": ("裁定內容不完整", "請選擇裁定方式並填寫理由；增列或更正答案時請給正確的選項代號。"),
+    "study-unknown": ("找不到這項標準設定研究", "請從清單重新選擇研究。"),
+    "study-form-not-official": ("不是正式試卷", "標準設定只用於已發布的正式試卷，請改選正式試卷。"),
+    "study-owner-only": ("只有研究負責人可以執行", "邀請評審、結束輪次、代填判斷與套用及格標準，請由開啟研究的考官操作。"),
+    "study-not-panelist": ("您不是這項研究的評審", "請洽研究負責人邀請您加入評審小組，再重新整理頁面。"),
+    "study-round-closed": ("這一輪已結束，不能再修改", "已結束的輪次或研究不能更改；請重新整理頁面，查看目前進行中的輪次。"),
+    "study-step-invalid": ("步驟順序不符", "請依序進行：邀請評審、第 1 輪評分、結束第 1 輪並開始第 2 輪、結束研究，之後才能套用及格標準。"),
+    "study-incomplete": ("評分尚未完成", "每位評審都評完每一題（或填好判斷）後才能進行；未完成的評審可請負責人移出評審小組。"),
+    "rating-out-of-range": ("評分超出範圍", "請填 0 到 1 的機率（例如 0.65），或在百分比模式填 0 到 100。"),
+    "hofstee-judgement-invalid": ("Hofstee 判斷不合理", "請填 0 到 100 的百分比，且最低可接受值要小於最高可接受值（及格分數與不及格率都是）。"),
+    "hofstee-no-scores": ("還沒有考生成績", "Hofstee 法需要已交卷的正式考試成績；請等考生交卷後再計算。"),
     "examiner-unknown": ("找不到考官帳號", "請確認帳號名稱是否正確。"),
     "database-unavailable": ("無法使用資料庫", "請通知系統管理者確認資料庫設定（QBANK_DATABASE_URL）與 var/ 的寫入權限。"),
     "export-field-dropped": ("匯出格式無法保留此欄位", "此格式沒有對應的欄位，匯出的檔案不含這項資料；需要完整資料請改用 xlsx 或 QTI 格式。"),

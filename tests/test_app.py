@@ -125,7 +125,7 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     engine.dispose()
 
 
-@pytest.mark.parametrize("page", ["views/bank.py", "views/blueprints.py", "views/cohort.py"])
+@pytest.mark.parametrize("page", ["views/bank.py", "views/blueprints.py", "views/cohort.py", "views/standard_setting.py"])
 def test_examiner_pages_refuse_without_login(db_url, page):
     at = app()
     at.switch_page(page).run()

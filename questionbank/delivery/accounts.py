@@ -95,6 +95,18 @@ def roles_of(engine: Engine, name: str) -> frozenset[str]:
         return frozenset(conn.execute(select(db.account_roles.c.role).where(db.account_roles.c.name_key == name_key(name))).scalars())
 
 
+def names_with_role(engine: Engine, role: str) -> list[str]:
+    """The names of the accounts holding ``role``, sorted (who can be invited to a panel)."""
+    query = (
+        select(db.examiners.c.name)
+        .join(db.account_roles, db.account_roles.c.name_key == db.examiners.c.name_key)
+        .where(db.account_roles.c.role == role)
+        .order_by(db.examiners.c.name)
+    )
+    with engine.connect() as conn:
+        return list(conn.execute(query).scalars())
+
+
 def set_password(engine: Engine, name: str, password: str) -> None:
     """Replace an examiner's password (``qbank user passwd``); clears the name's failures."""
     check_password(password)

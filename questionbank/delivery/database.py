@@ -283,6 +283,56 @@ item_statistics = Table(
 )
 
 
+# Standard-setting studies held in the app (0010): one per panel meeting on an official form
+cut_studies = Table(
+    "cut_studies",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("form_id", String(200), ForeignKey("forms.id"), nullable=False),
+    Column("owner", String(100), nullable=False),
+    Column("owner_key", String(100), nullable=False),  # accounts.name_key of the owner
+    Column("round", Integer, nullable=False, default=1),  # the Angoff round open (or last held, once closed)
+    Column("opened_at", Float, nullable=False),
+    Column("round_two_at", Float),
+    Column("closed_at", Float),
+)
+
+study_panelists = Table(
+    "study_panelists",
+    metadata,
+    Column("study_id", Integer, ForeignKey("cut_studies.id"), primary_key=True),
+    Column("name_key", String(100), primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("invited_by", String(100), nullable=False),
+    Column("invited_at", Float, nullable=False),
+    Column("withdrawn_at", Float),  # set when the owner takes a panelist off: their ratings stay, unused
+)
+
+study_ratings = Table(
+    "study_ratings",
+    metadata,
+    Column("study_id", Integer, ForeignKey("cut_studies.id"), primary_key=True),
+    Column("name_key", String(100), primary_key=True),
+    Column("round", Integer, primary_key=True),
+    Column("item_id", String(200), primary_key=True),
+    Column("rating", Float, nullable=False),  # probability 0-1 that a minimally competent candidate answers correctly
+    Column("saved_at", Float, nullable=False),
+)
+
+study_judgements = Table(
+    "study_judgements",
+    metadata,
+    Column("study_id", Integer, ForeignKey("cut_studies.id"), primary_key=True),
+    Column("name_key", String(100), primary_key=True),
+    Column("k_min", Float, nullable=False),  # lowest acceptable cut, percent score
+    Column("k_max", Float, nullable=False),
+    Column("f_min", Float, nullable=False),  # lowest acceptable fail rate, percent of candidates
+    Column("f_max", Float, nullable=False),
+    Column("entered_by", String(100), nullable=False),  # the panelist, or the owner on their behalf
+    Column("saved_at", Float, nullable=False),
+)
+
+
 def database_url(environ: dict[str, str] | None = None) -> str:
     """``QBANK_DATABASE_URL`` or the embedded SQLite file under ``./var/``."""
     environ = os.environ if environ is None else environ

@@ -83,6 +83,17 @@ def fail_rate(percent_scores: np.ndarray, cut_percent: float) -> float:
     return 100.0 * float((scores < cut_percent - 1e-9).mean())
 
 
+def fail_rate_curve(percent_scores: np.ndarray, step: float = 1.0) -> list[tuple[float, float]]:
+    """The cohort's cumulative fail-rate curve: (c, F(c)) for c from 0 to 100 by ``step``,
+    the curve Hofstee's line is drawn against."""
+    scores = np.sort(np.asarray(percent_scores, dtype=np.float64))
+    if scores.size == 0:
+        return []
+    grid = np.round(np.arange(0.0, 100.0 + step / 2, step), 6)
+    below = 100.0 * np.searchsorted(scores, grid - 1e-9, side="left") / scores.size
+    return [(float(c), round(float(f), 4)) for c, f in zip(grid, below, strict=True)]
+
+
 def hofstee(percent_scores: np.ndarray, k_min: float, k_max: float, f_min: float, f_max: float, step: float = 0.01) -> dict[str, float]:
     """Hofstee's cut (percent score) from the cohort's scores and the four judgements."""
     if not (0 <= k_min < k_max <= 100 and 0 <= f_min < f_max <= 100):
