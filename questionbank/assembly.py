@@ -265,19 +265,19 @@ def assemble(
         sequential = _disjoint_one_by_one(blueprint, standard, pool, seed, deadline, gap)
         if sequential is not None:
             return sequential
+    if blueprint.forms > 1:
+        # One form alone is a tenth of the model or less: when not even one form can be built,
+        # proving it (and measuring the gaps) on the single-form model is far faster than on F
+        # forms with their overlap counters, and the gaps are the same per form.
+        one = dataclasses.replace(blueprint, forms=1, max_overlap=None, max_exposure=1.0)
+        single, _ = build_model(one, standard, pool, seed)
+        alone = solve(single, time_limit=max(deadline - time.perf_counter(), 0.5), feasibility=True)
+        if alone.status == "infeasible":
+            return _explained(one, blueprint, standard, single, alone, seed, deadline, conflict)
     model, x = build_model(blueprint, standard, pool, seed)
     result = solve(model, time_limit=max(deadline - time.perf_counter(), 0.5), gap=gap)
     if result.status == "infeasible":
-        gaps, _ = elastic_gaps(model, blueprint, max(deadline - time.perf_counter(), 0.5))
-        problems = gap_problems(blueprint, gaps)
-        names: list[str] = []
-        if conflict and deadline - time.perf_counter() > 0.5:
-            names = minimal_conflict(model, deadline=deadline, suspects=[g.subject and _suspect(g) for g in gaps])
-        message = "these requirements cannot all hold: " + _summary(names) if names else "the requirements cannot all hold together"
-        path = _group_path(names[0]) if names else (gaps[0].path if gaps else "")
-        line, column = blueprint.position(path)
-        first = problem("assembly-infeasible", blueprint.file, line, column, message, path)
-        return Assembly((), result, (first, *problems), seed, tuple(gaps), tuple(repairs(blueprint, standard, gaps)), "infeasible", tuple(names))
+        return _explained(blueprint, blueprint, standard, model, result, seed, deadline, conflict)
     if result.status == "no-solution":
         stop = problem(
             "assembly-no-solution", blueprint.file, 1, 1, f"the solver found no form within {time_limit:g} s; raise the time limit or relax the blueprint", ""
@@ -285,6 +285,25 @@ def assemble(
         return Assembly((), result, (stop,), seed, verdict="unknown")
     forms = tuple(tuple(pool[i].id for i in range(len(pool)) if result.values[x[i, f]] > 0.5) for f in range(blueprint.forms))
     return Assembly(forms, result, (), seed, verdict="feasible")
+
+
+def _explained(
+    modelled: Blueprint, blueprint: Blueprint, standard: Standard, model: Model, result: SolverResult, seed: int, deadline: float, conflict: bool
+) -> Assembly:
+    """An infeasible model explained: the elastic gaps (per form of ``modelled``), the repairs and,
+    with time left, a minimal conflicting set; problems point at ``blueprint``'s lines."""
+    gaps, _ = elastic_gaps(model, modelled, max(deadline - time.perf_counter(), 0.5))
+    names: list[str] = []
+    if conflict and deadline - time.perf_counter() > 0.5:
+        names = minimal_conflict(model, deadline=deadline, suspects=[_suspect(g) for g in gaps])
+    message = "these requirements cannot all hold: " + _summary(names) if names else "the requirements cannot all hold together"
+    if modelled.forms != blueprint.forms:
+        message += " (not even in one form)"
+    path = _group_path(names[0]) if names else (gaps[0].path if gaps else "")
+    line, column = blueprint.position(path)
+    first = problem("assembly-infeasible", blueprint.file, line, column, message, path)
+    problems = (first, *gap_problems(blueprint, gaps))
+    return Assembly((), result, problems, seed, tuple(gaps), tuple(repairs(modelled, standard, gaps)), "infeasible", tuple(names))
 
 
 def _disjoint_one_by_one(blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int, deadline: float, gap: float) -> Assembly | None:

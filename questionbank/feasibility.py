@@ -511,9 +511,12 @@ def _repairs_for(blueprint: Blueprint, standard: Standard, gap: Gap) -> list[Rep
     if gap.direction == "over":
         if kind == "duty":
             return [_duty_repair("raise-duty", blueprint, subject, blueprint.duty_ranges[subject].min + per_form)]
-        limits = blueprint.types if kind == "type" else {}
-        rng = limits.get(subject)
-        value = (rng.max or blueprint.length) + per_form if rng is not None else blueprint.length
+        if kind == "level":
+            duty, _, level = subject.partition("/")
+            rng = blueprint.levels.get(duty, {}).get(level)
+        else:
+            rng = (blueprint.types if kind == "type" else {}).get(subject)
+        value = (rng.max if rng.max is not None else blueprint.length) + per_form if rng is not None else blueprint.length
         return [Repair("raise-max", gap.path, (("field", gap.path), ("value", value)))]
     # short: the items cannot fill the requirement; write them, or ask for fewer
     found = [write]

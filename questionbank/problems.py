@@ -525,7 +525,7 @@ REPAIR_TEXT: dict[str, tuple[str, str]] = {
     "raise-overlap": ("raise max_overlap to {count} items ({percent}%)", "將 max_overlap 提高到 {count} 題（{percent}%）"),
     "fewer-forms": ("build at most {forms} form(s) at once", "一次最多組 {forms} 份試卷"),
     "write-items": ("the bank lacks {count} {what} item(s) in {where}: write and activate them", "題庫在 {where} 還缺 {count} 題{what_zh}題目：請撰寫並啟用"),
-    "raise-max": ("or raise {field} max to {value}", "或將 {field} 的 max 提高為 {value}"),
+    "raise-max": ("raise {field} max to {value}", "將 {field} 的 max 提高為 {value}"),
     "lower-min": ("or lower {field} min to {value}", "或將 {field} 的 min 調降為 {value}"),
 }
 
