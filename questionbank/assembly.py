@@ -11,10 +11,11 @@ import math
 import random
 import time
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
+from questionbank.blueprint import LEVEL_GROUPS, Blueprint, item_difficulty
 from questionbank.items import Item
 from questionbank.problems import Problem, problem
 from questionbank.standards import Standard
@@ -78,8 +79,8 @@ def eligible_items(blueprint: Blueprint, standard: Standard, items: list[Item]) 
     return sorted(chosen, key=lambda i: i.id)
 
 
-def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Problem]:
-    """Every requirement the eligible items cannot meet, counted before any solving."""
+def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item], difficulty: Mapping[str, float] | None = None) -> list[Problem]:
+    """Every requirement the eligible items cannot meet, counted before any solving (``difficulty``: as for :func:`assemble`)."""
     file = blueprint.file
     out: list[Problem] = []
 
@@ -162,7 +163,7 @@ def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
                 "forms",
             )
     low, high = blueprint.difficulty_mean
-    values = sorted(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in pool)
+    values = sorted(item_difficulty(i, difficulty) for i in pool)
     if len(values) >= blueprint.length:
         easiest = sum(values[: blueprint.length]) / blueprint.length
         hardest = sum(values[-blueprint.length :]) / blueprint.length
@@ -194,7 +195,9 @@ def _distinct_needed(per_form: int, forms: int, overlap: int | None, uses: int) 
     return max(bound, per_form)
 
 
-def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int) -> tuple[Model, dict[tuple[int, int], int]]:
+def build_model(
+    blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int, difficulty: Mapping[str, float] | None = None
+) -> tuple[Model, dict[tuple[int, int], int]]:
     """The MILP for ``blueprint.forms`` simultaneous forms; returns the model and x's column index per (item, form)."""
     rng = random.Random(seed)
     weights = [rng.random() for _ in pool]
@@ -231,7 +234,7 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
             model.add_row(members, [1.0] * len(members), rng_.min, rng_.max if rng_.max is not None else INF, f"type {kind}")
         low, high = blueprint.difficulty_mean
         if low is not None or high is not None:
-            values = [DIFFICULTY_VALUE.get(item.difficulty or "medium", 2) for item in pool]
+            values = [item_difficulty(item, difficulty) for item in pool]
             model.add_row(cols, [float(v) for v in values], (low or 1) * blueprint.length, (high or 3) * blueprint.length, "difficulty window")
         index = {item.id: i for i, item in enumerate(pool)}
         for i, item in enumerate(pool):
@@ -318,13 +321,25 @@ def solve(model: Model, time_limit: float = 60.0, gap: float = 0.0, skip_groups:
     return SolverResult(name, objective, gap_value, seconds, values_out, gap)
 
 
-def assemble(blueprint: Blueprint, standard: Standard, items: list[Item], seed: int = 0, time_limit: float = 60.0, gap: float = 0.001) -> Assembly:
-    """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built."""
-    found = shortfalls(blueprint, standard, items)
+def assemble(
+    blueprint: Blueprint,
+    standard: Standard,
+    items: list[Item],
+    seed: int = 0,
+    time_limit: float = 60.0,
+    gap: float = 0.001,
+    difficulty: Mapping[str, float] | None = None,
+) -> Assembly:
+    """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built.
+
+    ``difficulty`` (item id → 1–3, from :func:`questionbank.blueprint.difficulty_values`) replaces
+    the writer's label in the difficulty window for the items it has.
+    """
+    found = shortfalls(blueprint, standard, items, difficulty)
     if found:
         return Assembly((), None, tuple(found), seed)
     pool = eligible_items(blueprint, standard, items)
-    model, x = build_model(blueprint, standard, pool, seed)
+    model, x = build_model(blueprint, standard, pool, seed, difficulty)
     result = solve(model, time_limit=time_limit, gap=gap)
     if result.status == "infeasible":
         conflict = minimal_conflict(model, time_limit=time_limit)

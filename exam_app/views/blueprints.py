@@ -7,8 +7,9 @@ import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
 from questionbank.assembly import assemble, shortfalls
+from questionbank.blueprint import difficulty_values
 from questionbank.checks.runner import parse_blueprint
-from questionbank.delivery import drafts, publishing
+from questionbank.delivery import drafts, item_statistics, publishing
 from questionbank.errors import QbankError
 from questionbank.forms import form_documents, form_preview, form_summary
 from questionbank.interchange.scores_csv import codes_csv
@@ -40,7 +41,9 @@ text = st.text_area("藍圖（YAML，格式見 docs/blueprint-format.md）", val
 # Nothing is saved by checking or assembling; saving a draft is its own step.
 blueprint, problems = parse_blueprint("編輯器", text.encode("utf-8"), loaded.standards)
 mismatch = blueprint is not None and blueprint.standard != standard_id
-found = problems + (shortfalls(blueprint, standard, items) if blueprint is not None and not mismatch else [])
+# difficulty_from_data: observed p of items with enough stored responses replaces their labels
+observed = item_statistics.data_difficulty(get_engine(), blueprint, items) if blueprint is not None and not mismatch else {}
+found = problems + (shortfalls(blueprint, standard, items, difficulty_values(observed)) if blueprint is not None and not mismatch else [])
 errors = [p for p in found if p.severity.value == "error"] or ([True] if mismatch else [])
 if mismatch:
     st.error(f"藍圖的 standard 是 {blueprint.standard}，與所選職能基準 {standard_id} 不同。")
@@ -70,12 +73,12 @@ if row[3].button("還原為出廠藍圖", key="reset_default", disabled=record i
     st.rerun()
 
 if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or blueprint is None):
-    result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)))
+    result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)), difficulty=difficulty_values(observed))
     if not result.ok:
         for p in result.problems:
             st.error(f"{describe_zh(p)}（{p.code}）")
     else:
-        st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
+        st.session_state["assembled"] = form_documents(result, blueprint, standard, items, observed)
         st.session_state["assembled_blueprint"] = blueprint
 st.number_input("亂數種子（換一個種子可得到另一份合格試卷）", min_value=0, value=0, key="seed")
 
@@ -91,6 +94,7 @@ for document in st.session_state.get("assembled", []):
         kinds = summary.types
         st.write(
             f"題型：單選 {kinds.get('single', 0)}、複選 {kinds.get('multiple', 0)}、是非 {kinds.get('true_false', 0)}；平均難度 {summary.mean_difficulty or 0:.2f}（1 易 – 3 難）"
+            + (f"，其中 {summary.observed} 題依作答資料的答對率" if summary.observed else "")
         )
         if st.toggle("逐題預覽（含答案，僅考官可見）", key=f"preview-{document['form_id']}"):
             for number, entry in enumerate(form_preview(document, items), start=1):
