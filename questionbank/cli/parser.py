@@ -91,7 +91,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("responses", nargs="?", metavar="RESPONSES.csv", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
     analyze.add_argument("--published", metavar="FORM_ID", help="a published form: its submitted attempts in the database (QBANK_DATABASE_URL)")
     analyze.add_argument("--practice", action="store_true", help="with --published: count practice attempts too (default: official attempts only)")
-    analyze.add_argument("--store", action="store_true", help="with --published: keep the item statistics in the database (by item id and content hash)")
+    analyze.add_argument(
+        "--store",
+        action="store_true",
+        help="with --published: keep the item statistics in the database (by item id and content hash) and decide again which duty subscores candidates see",
+    )
     analyze.add_argument("--format", choices=("text", "json", "csv"), default="text")
     _bank_options(analyze)
 

@@ -21,9 +21,16 @@ def analyze(args: argparse.Namespace) -> int:
         analysis = published_analysis(engine, form_id, practice=args.practice)
         if args.store:
             from questionbank.delivery.item_statistics import store_item_statistics
+            from questionbank.delivery.verdicts import decide_duty_verdicts
 
             stored = store_item_statistics(engine, form_id, analysis, practice=args.practice)
             print(f"statistics of {stored} item(s) stored for form {form_id}", file=sys.stderr)
+            verdicts = decide_duty_verdicts(engine, form_id)  # official attempts only, whatever --practice says
+            if verdicts.decided:
+                decided = ", ".join(f"{duty} {'numbers' if ok else 'band only'}" for duty, ok in verdicts.reportable.items())
+                print(f"duty verdicts decided on {verdicts.candidates} official attempt(s); candidates are shown: {decided}", file=sys.stderr)
+            else:
+                print(f"duty verdicts not decided: {verdicts.candidates} of the {verdicts.minimum} official attempts needed", file=sys.stderr)
     else:
         if args.form is None or args.responses is None:
             return usage_error("give FORM RESPONSES.csv, or --published FORM_ID for a form in the database")

@@ -152,9 +152,12 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
     and ``review-not-available`` before submission.
     """
     from questionbank.delivery.challenges import current_scores
+    from questionbank.delivery.verdicts import duty_verdicts
 
     row, matrix = submitted_responses(engine, token)
     form, snapshots = load_form(engine, row["form_id"])
+    # official forms follow their duty verdicts; practice forms (assembled per attempt) never have any
+    verdicts = duty_verdicts(engine, row["form_id"]).to_dict() if row["mode"] == "official" else None
     scores = current_scores(engine, row["form_id"], snapshots, form["rules"], matrix)
     standard = (standards or {}).get(form["standard_id"])
     header = published_header(form, snapshots, standard)
@@ -170,6 +173,7 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
         date_kind="submitted",
         mode=row["mode"],
         standard=standard,
+        verdicts=verdicts,
     )
 
 

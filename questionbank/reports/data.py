@@ -13,6 +13,7 @@ from questionbank.scoring import BAND_TITLES, Rules, Scores, band_margins, cut_f
 from questionbank.snapshots import answer_key, form_hash
 from questionbank.standards import Standard, natural_order
 from questionbank.stats.cohort import cohort_summary
+from questionbank.stats.subscores import numbers_shown
 
 BAND_LABELS = BAND_TITLES
 
@@ -107,12 +108,17 @@ def candidate_data(
     date_kind: str,
     mode: str | None,
     standard: Standard | None,
+    verdicts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One candidate's report data. ``verdicts`` (an official form's duty verdicts,
+    ``DutyVerdicts.to_dict()``) decide which duties show their numbers and which only their band;
+    without them (practice, responses gathered elsewhere) every duty shows its numbers."""
     key = scores.key
     result = scores.candidate(row)
     counts = key.duty_matrix.sum(axis=0)
     near = _near_ranges(scores)
     names = _duty_names(snapshots)
+    shown = numbers_shown(key.duties, verdicts["reportable"] if verdicts else None, key.rules.duty_minimum_percent)
     duties = [
         {
             "code": duty,
@@ -123,9 +129,11 @@ def candidate_data(
             "percent": result["duties"][duty]["percent"],
             "band": result["duties"][duty]["band"],
             "near": [round(float(near[n, 0]), 2), round(float(near[n, 1]), 2)],
+            "numbers": shown[duty],
         }
         for n, duty in enumerate(key.duties)
     ]
+    subscores = None if verdicts is None else {"decided": bool(verdicts["decided"]), "candidates": verdicts["candidates"], "minimum": verdicts["minimum"]}
     return {
         **header,
         "kind": "candidate",
@@ -137,6 +145,7 @@ def candidate_data(
         "cut": _cut(key.rules, scores.max),
         "passed": result["passed"],
         "duties": duties,
+        "subscores": subscores,
         "study_plan": _study_plan(snapshots, scores.earned[row], standard),
     }
 
