@@ -32,9 +32,14 @@ def simulate_official_form(
     seed: int = 7,
     now: float = START,
     title: str = "會議專案執行人員 正式考試",
+    miskeyed: tuple[int, ...] = (),
 ):
     """Publish ``form_id`` (BAS2421-002v4, duties T1, T2, T3) and submit ``candidates`` official
-    attempts; returns the snapshots and the attempt tokens."""
+    attempts; returns the snapshots and the attempt tokens.
+
+    At the positions in ``miskeyed`` the key is wrong, as a miskeyed item would be: candidates who
+    know the answer choose the first other option (which the key says is wrong), and the others
+    guess among the rest."""
     standard = bank.standards["BAS2421-002v4"]
     active = sorted((i for _, i in bank.items if i.standard == standard.id and i.status == "active" and i.type == "single"), key=lambda i: i.id)
     chosen = []
@@ -56,7 +61,10 @@ def simulate_official_form(
     for n, token in enumerate(tokens):
         for position, snap in enumerate(snaps):
             wrong = [label for label, _ in snap["options"] if label not in snap["keys"]]
-            answer = snap["keys"][0] if right[n, position] else str(rng.choice(wrong))
+            if position in miskeyed:  # the truly right answer is wrong[0]
+                answer = wrong[0] if right[n, position] else str(rng.choice([snap["keys"][0], *wrong[1:]]))
+            else:
+                answer = snap["keys"][0] if right[n, position] else str(rng.choice(wrong))
             rows.append({"attempt_id": ids[token], "position": position, "answer": answer, "flagged": False, "saved_at": now + 30, "revision": 1})
     with database.writing(engine) as conn:
         conn.execute(insert(database.responses), rows)

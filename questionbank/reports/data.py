@@ -235,3 +235,38 @@ def published_header(form: dict[str, Any], snapshots: list[dict[str, Any]], stan
         standard_code=form["standard_version"],
         sha256=form["form_sha256"],
     )
+
+
+SOURCE_LABELS = {
+    "official": "正式測驗已交卷的作答",
+    "official+practice": "正式測驗與練習已交卷的作答",
+    "responses": "外部收集的作答（CSV）",
+}
+
+
+def technical_report_data(
+    header: dict[str, Any],
+    snapshots: list[dict[str, Any]],
+    rules: Rules,
+    analysis: Any,
+    *,
+    source: str,
+    verdicts: dict[str, Any] | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """A form's technical report: the :class:`~questionbank.stats.analysis.Analysis` with the
+    form's names, cut and date; ``source`` is a key of :data:`SOURCE_LABELS`; ``verdicts`` (an
+    official form's ``DutyVerdicts.to_dict()``) say what candidates are shown of each duty."""
+    duties = [s.duty for s in analysis.subscores]
+    shown = numbers_shown(duties, verdicts["reportable"], rules.duty_minimum_percent) if verdicts and verdicts["decided"] else None
+    return {
+        **header,
+        "kind": "technical",
+        "date": date_text(time.time() if now is None else now),
+        "source": source,
+        "duty_names": _duty_names(snapshots),
+        "cut": _cut(rules, analysis.form.max),
+        "analysis": analysis,
+        "verdicts": verdicts,
+        "numbers_shown": shown,
+    }
