@@ -9,7 +9,7 @@ from exam_app.common import choose_official_form, get_bank, get_engine, require_
 from questionbank import reports
 from questionbank.delivery import results, verdicts
 from questionbank.delivery.publishing import load_form
-from questionbank.labels import ITEM_TYPES
+from questionbank.labels import DECISION_METHODS, ITEM_TYPES
 from questionbank.problems import CATALOG
 
 require_examiner("analysis")
@@ -41,7 +41,9 @@ cols[2].metric("測量標準誤", number(form.sem))
 cols[3].metric("及格標準處的條件標準誤", number(form.csem_at_cut))
 if analysis.decisions:
     d = analysis.decisions
-    st.caption(f"通過與否的一致性 {d.consistency:.1%}、正確性 {d.accuracy:.1%}（{d.method}；誤判通過 {d.false_pass:.1%}，誤判不通過 {d.false_fail:.1%}）")
+    st.caption(
+        f"通過與否的一致性 {d.consistency:.1%}、正確性 {d.accuracy:.1%}（{DECISION_METHODS[d.model.parameters]}；誤判通過 {d.false_pass:.1%}，誤判不通過 {d.false_fail:.1%}）"
+    )
 st.download_button(
     "下載技術報告（PDF）",
     data=technical_pdf(form_id, form.candidates, verdict.decided_at),
@@ -55,32 +57,42 @@ rows = [
     {
         "題號": n,
         "試題": i.id,
-        "題型": ITEM_TYPES.get(i.type, i.type),
-        "職責": i.duty,
+        "警示": "、".join(CATALOG[f.code].title_zh for f in i.flags),
         "答對率 p": i.p,
         "修正後題總相關": i.corrected_r,
         "未作答": i.omit_rate,
-        "警示數": len(i.flags),
-        "警示": "、".join(CATALOG[f.code].title_zh for f in i.flags),
+        "職責": i.duty,
+        "題型": ITEM_TYPES.get(i.type, i.type),
+        "flags": len(i.flags),
     }
     for n, i in enumerate(analysis.items, start=1)
 ]
 frame = pd.DataFrame(rows)
 orders = {
     "題號": (["題號"], [True]),
-    "警示優先": (["警示數", "答對率 p"], [False, True]),
+    "警示優先": (["flags", "答對率 p"], [False, True]),  # most flags first, then the hardest
     "答對率（低到高）": (["答對率 p"], [True]),
     "鑑別度（低到高）": (["修正後題總相關"], [True]),
 }
 left, right = st.columns([3, 2])
 order = left.radio("排序", list(orders), horizontal=True, key="analysis_sort")
 if right.toggle("只看有警示的試題", key="analysis_flagged"):
-    frame = frame[frame["警示數"] > 0]
+    frame = frame[frame["flags"] > 0]
 by, ascending = orders[order]
-st.dataframe(frame.sort_values(by, ascending=ascending, kind="stable"), hide_index=True, width="stretch")
+st.dataframe(
+    frame.sort_values(by, ascending=ascending, kind="stable").drop(columns="flags"),
+    hide_index=True,
+    width="stretch",
+    column_config={
+        "警示": st.column_config.TextColumn(width="large"),
+        "答對率 p": st.column_config.NumberColumn(format="%.2f"),
+        "修正後題總相關": st.column_config.NumberColumn(format="%.2f"),
+        "未作答": st.column_config.NumberColumn(format="percent"),
+    },
+)
 
 st.subheader("誘答分析")
-item_id = st.selectbox("試題", [i.id for i in analysis.items], key="analysis_item")
+item_id = st.selectbox("選擇試題", [i.id for i in analysis.items], key="analysis_item")
 chosen = next(i for i in analysis.items if i.id == item_id)
 for found in chosen.flags:
     st.warning(f"{CATALOG[found.code].title_zh}：{CATALOG[found.code].hint_zh}")
@@ -94,7 +106,7 @@ st.table(
 )
 
 st.subheader("職責分數是否值得報告")
-st.caption("依 Haberman（2008）的 PRMSE 比較：職責分數比總分更能預測該職責的真分數，才單獨報告；否則考生只看到等級。")
+st.caption("依 Haberman（2008）的 PRMSE 比較：職責分數比總分更能預測該職責的真分數，才單獨報告；否則考生只看到等級。職責分數的 PRMSE 即該職責的信度（α）。")
 shown = verdict.numbers_shown([s.duty for s in analysis.subscores], load_form(get_engine(), form_id)[0]["rules"]) if verdict.decided else None
 st.table(
     pd.DataFrame(
@@ -102,7 +114,6 @@ st.table(
             {
                 "職責": s.duty,
                 "題數": s.items,
-                "信度": number(s.reliability),
                 "PRMSE（職責分數）": number(s.prmse_subscore),
                 "PRMSE（總分）": number(s.prmse_total),
                 "依目前資料": "可報告" if s.reportable else "不單獨報告",

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from questionbank.labels import ITEM_TYPES
+from questionbank.labels import DECISION_METHODS, ITEM_TYPES
 from questionbank.problems import CATALOG
 from questionbank.reports.cohort import _histogram
 from questionbank.reports.data import SOURCE_LABELS
@@ -71,8 +71,7 @@ def _decision_story(data: dict[str, Any], styles: _Styles, width: float) -> list
     if d is None:
         story.append(_p("無法估計：分數沒有變異，或信度不在 0 與 1 之間。", styles.body))
         return story
-    model = "四參數 Beta 分布" if d.model.parameters == 4 else "二參數 Beta 分布（四參數無法配適時的替代）"
-    story.append(_p(f"方法：Livingston 與 Lewis（1995）單次施測估計法，真分數以{model}配適；有效題數 {d.effective_length}。", styles.body))
+    story.append(_p(f"方法：{DECISION_METHODS[d.model.parameters]}；有效題數 {d.effective_length}。", styles.body))
     rows = [
         ["指標", "數值", "意義"],
         ["分類正確性", _n(d.accuracy, 3), "觀察到的通過與否和真分數的通過與否相同的機率"],
