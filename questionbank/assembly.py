@@ -12,11 +12,11 @@ import math
 import random
 import time
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
+from questionbank.blueprint import LEVEL_GROUPS, Blueprint, item_difficulty
 from questionbank.feasibility import Gap, Repair, count_gaps, eligible_items, gap_problems, repairs
 from questionbank.items import Item
 from questionbank.problems import Problem, problem
@@ -101,12 +101,15 @@ class Assembly:
         }
 
 
-def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Problem]:
-    """Every requirement that counting alone shows cannot hold (see :mod:`questionbank.feasibility`)."""
-    return gap_problems(blueprint, count_gaps(blueprint, standard, items))
+def shortfalls(blueprint: Blueprint, standard: Standard, items: list[Item], difficulty: Mapping[str, float] | None = None) -> list[Problem]:
+    """Every requirement that counting alone shows cannot hold (see :mod:`questionbank.feasibility`;
+    ``difficulty``: as for :func:`assemble`)."""
+    return gap_problems(blueprint, count_gaps(blueprint, standard, items, difficulty))
 
 
-def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int) -> tuple[Model, dict[tuple[int, int], int]]:
+def build_model(
+    blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int, difficulty: Mapping[str, float] | None = None
+) -> tuple[Model, dict[tuple[int, int], int]]:
     """The MILP for ``blueprint.forms`` simultaneous forms; returns the model and x's column index per (item, form)."""
     rng = random.Random(seed)
     weights = [rng.random() for _ in pool]
@@ -151,7 +154,7 @@ def build_model(blueprint: Blueprint, standard: Standard, pool: list[Item], seed
             model.add_row(members, [1.0] * len(members), rng_.min, rng_.max if rng_.max is not None else INF, f"type {kind}")
         low, high = blueprint.difficulty_mean
         if low is not None or high is not None:
-            values = [DIFFICULTY_VALUE.get(item.difficulty or "medium", 2) for item in pool]
+            values = [item_difficulty(item, difficulty) for item in pool]
             model.add_row(cols, [float(v) for v in values], (low or 1) * blueprint.length, (high or 3) * blueprint.length, "difficulty window")
         index = {item.id: i for i, item in enumerate(pool)}
         for i, item in enumerate(pool):
@@ -248,21 +251,24 @@ def assemble(
     time_limit: float = 60.0,
     gap: float = 0.001,
     conflict: bool = True,
+    difficulty: Mapping[str, float] | None = None,
 ) -> Assembly:
     """Build ``blueprint.forms`` parallel forms at once, or explain precisely why they cannot be built.
 
     Counting conditions come first (milliseconds). When they pass and the solver proves the model
     infeasible, an elastic solve measures by how much each requirement misses and the repairs say
     what to write; then, with ``conflict`` and time left, a deletion filter names a minimal
-    conflicting set. ``time_limit`` bounds the whole call.
+    conflicting set. ``time_limit`` bounds the whole call. ``difficulty`` (item id → 1–3, from
+    :func:`questionbank.blueprint.difficulty_values`) replaces the writer's label in the
+    difficulty window for the items it has.
     """
     deadline = time.perf_counter() + time_limit
-    found = count_gaps(blueprint, standard, items)
+    found = count_gaps(blueprint, standard, items, difficulty)
     if found:
         return Assembly((), None, tuple(gap_problems(blueprint, found)), seed, tuple(found), tuple(repairs(blueprint, standard, found)), "infeasible")
     pool = eligible_items(blueprint, standard, items)
     if blueprint.forms > 2 and (blueprint.max_overlap == 0 or blueprint.max_uses == 1):
-        sequential = _disjoint_one_by_one(blueprint, standard, pool, seed, deadline, gap)
+        sequential = _disjoint_one_by_one(blueprint, standard, pool, seed, deadline, gap, difficulty)
         if sequential is not None:
             return sequential
     if blueprint.forms > 1:
@@ -270,11 +276,11 @@ def assemble(
         # proving it (and measuring the gaps) on the single-form model is far faster than on F
         # forms with their overlap counters, and the gaps are the same per form.
         one = dataclasses.replace(blueprint, forms=1, max_overlap=None, max_exposure=1.0)
-        single, _ = build_model(one, standard, pool, seed)
+        single, _ = build_model(one, standard, pool, seed, difficulty)
         alone = solve(single, time_limit=max(deadline - time.perf_counter(), 0.5), feasibility=True)
         if alone.status == "infeasible":
             return _explained(one, blueprint, standard, single, alone, seed, deadline, conflict)
-    model, x = build_model(blueprint, standard, pool, seed)
+    model, x = build_model(blueprint, standard, pool, seed, difficulty)
     result = solve(model, time_limit=max(deadline - time.perf_counter(), 0.5), gap=gap)
     if result.status == "infeasible":
         return _explained(blueprint, blueprint, standard, model, result, seed, deadline, conflict)
@@ -306,7 +312,9 @@ def _explained(
     return Assembly((), result, problems, seed, tuple(gaps), tuple(repairs(modelled, standard, gaps)), "infeasible", tuple(names))
 
 
-def _disjoint_one_by_one(blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int, deadline: float, gap: float) -> Assembly | None:
+def _disjoint_one_by_one(
+    blueprint: Blueprint, standard: Standard, pool: list[Item], seed: int, deadline: float, gap: float, difficulty: Mapping[str, float] | None = None
+) -> Assembly | None:
     """Many forms that share no item, built one after another from the items still unused.
 
     The simultaneous model for 10 disjoint 100-item forms from 10,000 items has 100,000 binary
@@ -325,7 +333,7 @@ def _disjoint_one_by_one(blueprint: Blueprint, standard: Standard, pool: list[It
         left = deadline - time.perf_counter()
         if left <= 0.5:
             return None
-        model, x = build_model(one, standard, rest, seed * 1000 + f)
+        model, x = build_model(one, standard, rest, seed * 1000 + f, difficulty)
         result = solve(model, time_limit=left, gap=gap)
         if result.status not in ("optimal", "feasible"):
             return None
@@ -340,11 +348,13 @@ def _disjoint_one_by_one(blueprint: Blueprint, standard: Standard, pool: list[It
     return Assembly(tuple(forms), solver, (), seed, verdict="feasible")
 
 
-def check_blueprint(blueprint: Blueprint, standard: Standard, items: list[Item], budget: float = 5.0) -> Assembly:
+def check_blueprint(
+    blueprint: Blueprint, standard: Standard, items: list[Item], budget: float = 5.0, difficulty: Mapping[str, float] | None = None
+) -> Assembly:
     """The editor's live check: the same analysis as :func:`assemble` (counting, then the solver
     and the elastic explanation) stopping at the first valid form and within ``budget`` seconds.
     It says ``feasible`` only with a form in hand, so it never promises what assembly then refuses."""
-    return assemble(blueprint, standard, items, seed=0, time_limit=budget, gap=1.0, conflict=False)
+    return assemble(blueprint, standard, items, seed=0, time_limit=budget, gap=1.0, conflict=False, difficulty=difficulty)
 
 
 def elastic_model(model: Model) -> tuple[Model, list[tuple[int, str, str]]]:

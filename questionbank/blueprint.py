@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -12,6 +13,32 @@ from questionbank.scoring import DEFAULT_CUT_PERCENT
 from questionbank.standards import Standard
 
 DIFFICULTY_VALUE = {"easy": 1, "medium": 2, "hard": 3}
+
+
+def difficulty_from_p(p: float) -> float:
+    """An observed p (share of the points earned) on the blueprint's difficulty scale: 3 − 2p.
+
+    Linear, so a form's mean difficulty is 3 − 2·(mean p): the window ``mean_min..mean_max``
+    bounds the form's expected mean score, p̄ in (3 − mean_max)/2 .. (3 − mean_min)/2. p = 0.5
+    is 2 (medium); the usual easy and hard boundaries p = 0.70 and 0.30 are 1.6 and 2.4
+    (docs/blueprint-format.md).
+    """
+    return 3.0 - 2.0 * min(max(float(p), 0.0), 1.0)
+
+
+def difficulty_values(observed: Mapping[str, Mapping[str, float]]) -> dict[str, float]:
+    """Item id → difficulty on the 1–3 scale, for the items with an observed p (``{"p": …}``)."""
+    return {item_id: difficulty_from_p(seen["p"]) for item_id, seen in observed.items()}
+
+
+def item_difficulty(item: Any, difficulty: Mapping[str, float] | None = None) -> float:
+    """An item's difficulty on the 1–3 scale: from ``difficulty`` (item id → value, e.g. observed
+    p through :func:`difficulty_values`) when it has the item, else the writer's label."""
+    if difficulty and item.id in difficulty:
+        return float(difficulty[item.id])
+    return DIFFICULTY_VALUE.get(item.difficulty or "medium", 2)
+
+
 LEVEL_GROUPS = {
     "remember": ("remember",),
     "understand": ("understand",),
@@ -39,6 +66,8 @@ class Blueprint:
     levels: dict[str, dict[str, Range]] = field(default_factory=dict)
     types: dict[str, Range] = field(default_factory=dict)
     difficulty_mean: tuple[float | None, float | None] = (None, None)
+    # difficulty_from_data.min_responses: an item's observed p replaces its label from this many responses
+    difficulty_from_data: int | None = None
     statuses: tuple[str, ...] = ("active",)
     time_limit_minutes: int | None = None
     cut_percent: float | None = None
@@ -202,6 +231,7 @@ def blueprint_from_document(document: Document, standards: dict[str, Standard]) 
         levels=levels,
         types=types,
         difficulty_mean=(diff.get("mean_min"), diff.get("mean_max")),
+        difficulty_from_data=(data.get("difficulty_from_data") or {}).get("min_responses"),
         statuses=tuple(data.get("statuses", ["active"])),
         time_limit_minutes=data.get("time_limit_minutes"),
         cut_percent=cut.get("percent", DEFAULT_CUT_PERCENT if not cut else None),

@@ -19,10 +19,11 @@ from __future__ import annotations
 
 import math
 from collections import Counter, defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint, largest_remainder
+from questionbank.blueprint import LEVEL_GROUPS, Blueprint, item_difficulty, largest_remainder
 from questionbank.items import Item
 from questionbank.problems import GAP_TEXT_ZH, REPAIR_TEXT, Problem, problem
 from questionbank.standards import Standard
@@ -145,8 +146,9 @@ def _maximum(rng: Any, length: int) -> int:
     return rng.max if rng.max is not None else length
 
 
-def count_gaps(blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[Gap]:
-    """Every necessary condition that fails, found by counting (milliseconds, no solver)."""
+def count_gaps(blueprint: Blueprint, standard: Standard, items: list[Item], difficulty: Mapping[str, float] | None = None) -> list[Gap]:
+    """Every necessary condition that fails, found by counting (milliseconds, no solver).
+    ``difficulty`` (item id → 1–3, observed p through ``difficulty_from_data``) replaces labels."""
     gaps: list[Gap] = []
     gaps.extend(_blueprint_arithmetic(blueprint, standard))
     pool = eligible_items(blueprint, standard, items)
@@ -165,7 +167,7 @@ def count_gaps(blueprint: Blueprint, standard: Standard, items: list[Item]) -> l
             )
         )
         return gaps
-    gaps.extend(_bank_counts(blueprint, standard, pool))
+    gaps.extend(_bank_counts(blueprint, standard, pool, difficulty))
     return gaps
 
 
@@ -255,7 +257,7 @@ def _level_minimum(cells: dict[str, Any]) -> int:
     return max(total, overlapping)
 
 
-def _bank_counts(blueprint: Blueprint, standard: Standard, pool: list[Item]) -> list[Gap]:
+def _bank_counts(blueprint: Blueprint, standard: Standard, pool: list[Item], difficulty: Mapping[str, float] | None = None) -> list[Gap]:
     """What the eligible items can give against what each requirement needs, for all the forms."""
     gaps: list[Gap] = []
     forms, uses, overlap, length = blueprint.forms, blueprint.max_uses, blueprint.max_overlap, blueprint.length
@@ -359,7 +361,7 @@ def _bank_counts(blueprint: Blueprint, standard: Standard, pool: list[Item]) -> 
                 )
             )
     shortage("blueprint-duty-short", "length", "length", "length", length, len(pool), f"a {length}-item form")
-    gaps.extend(_difficulty(blueprint, pool))
+    gaps.extend(_difficulty(blueprint, pool, difficulty))
     return gaps
 
 
@@ -392,10 +394,10 @@ def _usable_capacity(pool: list[Item], by_duty: dict[str, list[Item]], blueprint
     return out
 
 
-def _difficulty(blueprint: Blueprint, pool: list[Item]) -> list[Gap]:
+def _difficulty(blueprint: Blueprint, pool: list[Item], difficulty: Mapping[str, float] | None = None) -> list[Gap]:
     low, high = blueprint.difficulty_mean
     length = blueprint.length
-    values = sorted(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in pool)
+    values = sorted(item_difficulty(i, difficulty) for i in pool)
     if len(values) < length:
         return []
     easiest = sum(values[:length]) / length

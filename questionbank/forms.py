@@ -5,12 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from questionbank.assembly import Assembly
-from questionbank.blueprint import DIFFICULTY_VALUE, LEVEL_GROUPS, Blueprint
+from questionbank.blueprint import LEVEL_GROUPS, Blueprint, difficulty_values, item_difficulty
 from questionbank.items import Item
 from questionbank.problems import Problem, format_path, problem
 from questionbank.standards import Standard, natural_order
@@ -35,22 +36,49 @@ def bank_sha256(items: list[Item]) -> str:
     return digest.hexdigest()
 
 
-def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard, items: list[Item]) -> list[dict[str, Any]]:
-    """The JSON documents of the assembled forms, one per form, sections in duty order."""
+def observed_sha256(observed: Mapping[str, Mapping[str, float]]) -> str:
+    """One hash over the observed p and response counts an assembly used, in item id order."""
+    text = json.dumps(sorted((i, float(v["p"]), int(v["responses"])) for i, v in observed.items()))
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
+def form_documents(
+    assembly: Assembly, blueprint: Blueprint, standard: Standard, items: list[Item], observed: Mapping[str, Mapping[str, float]] | None = None
+) -> list[dict[str, Any]]:
+    """The JSON documents of the assembled forms, one per form, sections in duty order.
+
+    ``observed`` (item id → ``{"p", "responses"}``) are the observed p the assembly used in place
+    of writer labels (blueprint ``difficulty_from_data``): each such item entry records them, so
+    ``qbank form check`` and publishing use the same values the form was built with.
+    """
     by_id = {item.id: item for item in items}
     own = [i for i in items if i.standard == standard.id]
     blueprint_hash = blueprint.sha256 or file_sha256(blueprint.file)
     bank_hash = bank_sha256(own)
+    observed = observed or {}
+    # the data is in the id too: the same blueprint, bank and seed with other statistics may be another form
+    data_part = f"-p{observed_sha256(observed)[:8]}" if observed else ""
     solver = assembly.solver
     out = []
+
+    def entry(item: Item) -> dict[str, Any]:
+        seen = observed.get(item.id)
+        extra = {"p": float(seen["p"]), "responses": int(seen["responses"])} if seen else {}
+        return {"id": item.id, "task": item.task, "sha256": file_sha256(item.file), **extra}
+
     for index, ids in enumerate(assembly.forms, start=1):
         sections = []
         for duty in standard.duties:
             members = sorted((by_id[i] for i in ids if standard.duty_code(by_id[i].task) == duty.code), key=lambda i: (natural_order(i.task), i.id))
             if members:
-                sections.append({"duty": duty.code, "name": duty.name, "items": [{"id": i.id, "task": i.task, "sha256": file_sha256(i.file)} for i in members]})
+                sections.append({"duty": duty.code, "name": duty.name, "items": [entry(i) for i in members]})
         # the bank hash is in the id: the same blueprint and seed on a changed bank is another form
-        form_id = f"{standard.id}-{blueprint_hash[:8]}-{bank_hash[:8]}-s{assembly.seed}-{index}"
+        form_id = f"{standard.id}-{blueprint_hash[:8]}-{bank_hash[:8]}{data_part}-s{assembly.seed}-{index}"
+        extra = (
+            {"difficulty_from_data": {"min_responses": blueprint.difficulty_from_data, "items": len(observed), "sha256": observed_sha256(observed)}}
+            if blueprint.difficulty_from_data
+            else {}
+        )
         out.append(
             {
                 "format": FORMAT_VERSION,
@@ -76,6 +104,7 @@ def form_documents(assembly: Assembly, blueprint: Blueprint, standard: Standard,
                 }
                 if solver
                 else None,
+                **extra,
                 "length": len(ids),
                 "time_limit_minutes": blueprint.time_limit_minutes,
                 "scoring": {
@@ -176,6 +205,12 @@ def form_problems(document: Any) -> list[Problem]:
     return found
 
 
+def recorded_difficulty(form: dict[str, Any]) -> dict[str, float]:
+    """Item id → difficulty (1–3) from the observed p a form records for its items (see :func:`form_documents`)."""
+    recorded = {e["id"]: e for s in form.get("sections", []) for e in s.get("items", []) if isinstance(e.get("p"), (int, float))}
+    return difficulty_values(recorded)
+
+
 def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, standard: Standard | None, items: list[Item]) -> FormCheck:
     """Re-verify a form: items still there and unchanged, and every per-form blueprint requirement met.
 
@@ -241,9 +276,19 @@ def check_form(form: dict[str, Any], path: str, blueprint: Blueprint | None, sta
             violated(f"{n} items of type {kind}, the blueprint wants {rng.min}..{rng.max if rng.max is not None else ''}", f"types.{kind}")
     low, high = blueprint.difficulty_mean
     if chosen and (low is not None or high is not None):
-        mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen)
+        # the values the form was built with: observed p recorded in the form, else the label
+        recorded = recorded_difficulty(form)
+        mean = sum(item_difficulty(i, recorded) for i in chosen) / len(chosen)
+        source = f" (observed p of {len(recorded)} item(s) as recorded in the form)" if recorded else ""
         if (low is not None and mean < low - 1e-9) or (high is not None and mean > high + 1e-9):
-            violated(f"mean difficulty {mean:.2f} is outside {low}..{high}", "difficulty")
+            violated(f"mean difficulty {mean:.2f}{source} is outside {low}..{high}", "difficulty")
+    if blueprint.difficulty_from_data:
+        thin = [str(e.get("id")) for e in listed if "p" in e and int(e.get("responses", 0)) < blueprint.difficulty_from_data]
+        if thin:
+            violated(
+                f"{len(thin)} item(s) ({', '.join(thin[:5])}) record an observed p from fewer than the {blueprint.difficulty_from_data} responses the blueprint asks",
+                "difficulty_from_data",
+            )
     ids = {i.id for i in chosen}
     for item in chosen:
         for enemy in item.enemies:
@@ -283,6 +328,7 @@ class FormSummary:
     duty_levels: dict[str, dict[str, int]]
     types: dict[str, int]
     mean_difficulty: float | None
+    observed: int = 0  # items whose difficulty is their observed p (recorded in the form), not the label
 
 
 def form_summary(document: dict[str, Any], standard: Standard, items: list[Item]) -> FormSummary:
@@ -294,8 +340,9 @@ def form_summary(document: dict[str, Any], standard: Standard, items: list[Item]
         row = cells.setdefault(standard.duty_code(item.task), {})
         row[item.cognitive_level or ""] = row.get(item.cognitive_level or "", 0) + 1
     types = dict(Counter(item.type for item in chosen))
-    mean = sum(DIFFICULTY_VALUE.get(i.difficulty or "medium", 2) for i in chosen) / len(chosen) if chosen else None
-    return FormSummary(dict(sorted(cells.items(), key=lambda kv: natural_order(kv[0]))), types, mean)
+    recorded = recorded_difficulty(document)
+    mean = sum(item_difficulty(i, recorded) for i in chosen) / len(chosen) if chosen else None
+    return FormSummary(dict(sorted(cells.items(), key=lambda kv: natural_order(kv[0]))), types, mean, len(recorded))
 
 
 def same_form(path: str | Path, document: dict[str, Any]) -> bool:

@@ -15,6 +15,11 @@ from questionbank.scoring import TRUE_FALSE_LABELS, AnswerKey, Rules, ScoredItem
 from questionbank.standards import Standard
 
 
+def item_sha256(item: Item) -> str:
+    """The content hash a snapshot records: of the item's file (of its stem for an item held in memory only)."""
+    return file_sha256(item.file) if item.file else hashlib.sha256(item.stem.encode()).hexdigest()
+
+
 def snapshot(item: Item, standard: Standard) -> dict[str, Any]:
     """The item as delivered: everything the exam screen, scoring and review need."""
     duty = standard.duty_of(item.task)
@@ -22,7 +27,7 @@ def snapshot(item: Item, standard: Standard) -> dict[str, Any]:
     indicators = {p.code: p.text for p in task.indicators} if task else {}
     return {
         "id": item.id,
-        "sha256": file_sha256(item.file) if item.file else hashlib.sha256(item.stem.encode()).hexdigest(),
+        "sha256": item_sha256(item),
         "type": item.type,
         "stem": item.stem,
         "options": [[label, text] for label, text in item.options],

@@ -56,9 +56,9 @@ def display_key(question, snap):
 
 
 def test_migrations_reach_the_newest_revision(engine):
-    assert database.current_revision(engine) == "0010"
+    assert database.current_revision(engine) == "0011"
     database.upgrade(engine)  # idempotent
-    assert database.current_revision(engine) == "0010"
+    assert database.current_revision(engine) == "0011"
 
 
 def test_practice_attempt_saves_resumes_scores_and_reviews(engine, database_url, shipped):
@@ -304,7 +304,7 @@ def test_cli_db_user_and_publish(tmp_path, monkeypatch, capsys):
     url = f"sqlite:///{tmp_path / 'var' / 'q.sqlite3'}"
     monkeypatch.setenv("QBANK_DATABASE_URL", url)
     assert main(["db", "upgrade"]) == 0
-    assert "revision 0010" in capsys.readouterr().out
+    assert "revision 0011" in capsys.readouterr().out
     monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
     assert main(["user", "add", "陳考官", "--password-stdin"]) == 0
     monkeypatch.setattr("sys.stdin", io.StringIO("short\n"))

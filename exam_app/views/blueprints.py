@@ -7,8 +7,9 @@ import streamlit as st
 
 from exam_app.common import choose_standard, get_bank, get_engine, paths, require_examiner, show_error
 from questionbank.assembly import assemble, check_blueprint
+from questionbank.blueprint import difficulty_values
 from questionbank.checks.runner import parse_blueprint
-from questionbank.delivery import drafts, publishing
+from questionbank.delivery import drafts, item_statistics, publishing
 from questionbank.errors import QbankError
 from questionbank.forms import form_documents, form_preview, form_summary
 from questionbank.interchange.scores_csv import codes_csv
@@ -43,13 +44,15 @@ CHECK_SECONDS = 5.0
 blueprint, problems = parse_blueprint("編輯器", text.encode("utf-8"), loaded.standards)
 mismatch = blueprint is not None and blueprint.standard != standard_id
 errors = [p for p in problems if p.severity.value == "error"] or ([True] if mismatch else [])
+# difficulty_from_data: observed p of items with enough stored responses replaces their labels
+observed = item_statistics.data_difficulty(get_engine(), blueprint, items) if blueprint is not None and not errors else {}
 check = None
 if blueprint is not None and not errors:
-    # one analysis per text and bank: other buttons on this page rerun it without a new solve
-    memo_key = ("bp_check", standard_id, blueprint.sha256 or hash(text), id(items))
+    # one analysis per text, bank and observed difficulties: other buttons rerun it without a new solve
+    memo_key = ("bp_check", standard_id, blueprint.sha256 or hash(text), id(items), tuple(sorted(difficulty_values(observed).items())))
     check = st.session_state.get("bp_check_memo", {}).get(memo_key)
     if check is None:
-        check = check_blueprint(blueprint, standard, items, budget=CHECK_SECONDS)
+        check = check_blueprint(blueprint, standard, items, budget=CHECK_SECONDS, difficulty=difficulty_values(observed))
         st.session_state["bp_check_memo"] = {memo_key: check}
 found = problems + list(check.problems if check else [])
 if mismatch:
@@ -89,14 +92,14 @@ if row[3].button("還原為出廠藍圖", key="reset_default", disabled=record i
     st.rerun()
 
 if st.button("組卷", key="assemble", type="primary", disabled=bool(errors) or blueprint is None):
-    result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)))
+    result = assemble(blueprint, standard, items, seed=int(st.session_state.get("seed", 0)), difficulty=difficulty_values(observed))
     if not result.ok:
         for p in result.problems:
             st.error(f"{describe_zh(p)}（{p.code}）")
         for repair in result.repairs:
             st.info(f"建議：{repair.text_zh()}")
     else:
-        st.session_state["assembled"] = form_documents(result, blueprint, standard, items)
+        st.session_state["assembled"] = form_documents(result, blueprint, standard, items, observed)
         st.session_state["assembled_blueprint"] = blueprint
 st.number_input("亂數種子（換一個種子可得到另一份合格試卷）", min_value=0, value=0, key="seed")
 
@@ -112,6 +115,7 @@ for document in st.session_state.get("assembled", []):
         kinds = summary.types
         st.write(
             f"題型：單選 {kinds.get('single', 0)}、複選 {kinds.get('multiple', 0)}、是非 {kinds.get('true_false', 0)}；平均難度 {summary.mean_difficulty or 0:.2f}（1 易 – 3 難）"
+            + (f"，其中 {summary.observed} 題依作答資料的答對率" if summary.observed else "")
         )
         if st.toggle("逐題預覽（含答案，僅考官可見）", key=f"preview-{document['form_id']}"):
             for number, entry in enumerate(form_preview(document, items), start=1):

@@ -6,7 +6,7 @@ import streamlit as st
 
 from exam_app.common import get_bank, get_engine, show_error
 from questionbank import reports
-from questionbank.delivery import attempts, challenges, results
+from questionbank.delivery import attempts, challenges, results, verdicts
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import QbankError
 from questionbank.labels import RULINGS
@@ -40,16 +40,22 @@ cols[2].metric("結果", "通過" if result["passed"] else "未通過")
 st.caption(f"及格標準：{cut:g}%")
 
 
+# an official form's duty verdicts decide which duties show numbers (docs/item-analysis.md)
+verdict = verdicts.duty_verdicts(engine, state.form_id) if state.mode == "official" else None
+shown = verdict.numbers_shown(list(result["duties"]), form["rules"]) if verdict else dict.fromkeys(result["duties"], True)
+
+
 @st.cache_data(show_spinner="產生成績報告…", max_entries=200)
-def report_pdf(token: str, revision: int) -> bytes:
-    # a submitted attempt changes only by rescoring, so its report is cached by token and score revision
+def report_pdf(token: str, revision: int, decided_at: float | None) -> bytes:
+    # a submitted attempt changes only by rescoring or by its form's duty verdicts being decided,
+    # so its report is cached by token, score revision and the time of the verdict
     _, loaded = get_bank()
     return reports.candidate_report(results.candidate_report_data(get_engine(), token, loaded.standards))
 
 
 st.download_button(
     "下載成績報告（PDF）",
-    data=report_pdf(token, len(challenges.revisions_of(engine, token))),
+    data=report_pdf(token, len(challenges.revisions_of(engine, token)), verdict.decided_at if verdict else None),
     file_name=f"成績報告-{state.form_id}.pdf",
     mime="application/pdf",
     key="report_pdf",
@@ -58,19 +64,22 @@ if state.submitted_by == "deadline":
     st.info("作答時間到，系統已自動交卷。")
 
 names = {s["duty"]: s.get("duty_name", "") for s in snapshots}
+CAUTION = "此職責題數較少，分數僅供參考"
 rows = [
     {
         "職責": f"{duty} {names.get(duty, '')}",
-        "百分比": round(d["percent"], 1),
-        "得分": f"{d['raw']:g}",
+        "百分比": round(d["percent"], 1) if shown[duty] else None,
+        "得分": f"{d['raw']:g}" if shown[duty] else "—",
         "滿分": f"{d['max']:g}",
         "等級": BAND_TITLES[d["band"]],
+        "說明": "" if shown[duty] else CAUTION,
     }
     for duty, d in result["duties"].items()
 ]
 frame = pd.DataFrame(rows)
+charted = frame[frame["百分比"].notna()]
 bars = (
-    alt.Chart(frame)
+    alt.Chart(charted)
     .mark_bar()
     .encode(
         x=alt.X("百分比:Q", scale=alt.Scale(domain=[0, 100]), title="得分百分比"),
@@ -84,9 +93,24 @@ bars = (
     )
 )
 rule = alt.Chart(pd.DataFrame({"及格標準": [cut]})).mark_rule(color="black", strokeDash=[4, 4]).encode(x=alt.X("及格標準:Q", title="得分百分比"))
-st.altair_chart(bars + rule, width="stretch")
-st.table(frame.assign(百分比=frame["百分比"].map(lambda v: f"{v:.1f}%")).set_index("職責"))
-st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
+if len(charted):
+    st.altair_chart(bars + rule, width="stretch")
+table = frame.assign(百分比=frame["百分比"].map(lambda v: "—" if pd.isna(v) else f"{v:.1f}%"))
+st.table((table if any(not v for v in shown.values()) else table.drop(columns="說明")).set_index("職責"))
+if verdict is None:
+    st.caption("各職責題數較少，職責分數的精確度低於總分；「接近」表示與及格標準的差距在測量誤差之內。")
+elif not verdict.decided:
+    st.caption(
+        f"本試卷目前有 {verdict.candidates} 位考生交卷，須達 {verdict.minimum} 位才能判斷各職責分數是否比總分更能反映該職責的能力；"
+        "在此之前，職責分數僅供參考，是否通過以總分為準。「接近」表示與及格標準的差距在測量誤差之內。"
+    )
+elif all(shown.values()):
+    st.caption(f"依 {verdict.candidates} 位考生的作答資料，各職責分數都比總分更能反映該職責的能力。「接近」表示與及格標準的差距在測量誤差之內。")
+else:
+    st.caption(
+        f"標示「{CAUTION}」的職責，依 {verdict.candidates} 位考生的作答資料，單獨的分數並不比總分更能反映您在該職責的能力，"
+        "因此只顯示等級，等級也僅供參考；是否通過以總分為準。「接近」表示與及格標準的差距在測量誤差之內。"
+    )
 
 if state.mode == "official":
     revisions = challenges.revisions_of(engine, token)

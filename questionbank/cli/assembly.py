@@ -12,6 +12,7 @@ from questionbank.cli.output import EXIT_OK, EXIT_PROBLEMS, bank_of, print_json,
 
 def assemble(args: argparse.Namespace) -> int:
     from questionbank.assembly import assemble as solve
+    from questionbank.blueprint import difficulty_values
     from questionbank.checks.runner import load_blueprint
     from questionbank.files import write_atomic
     from questionbank.forms import form_documents, same_form
@@ -29,7 +30,13 @@ def assemble(args: argparse.Namespace) -> int:
         blueprint = dataclasses.replace(blueprint, forms=args.forms)
     standard = bank.standards[blueprint.standard]
     items = [item for _, item in bank.items]
-    result = solve(blueprint, standard, items, seed=args.seed, time_limit=args.time_limit, gap=args.gap)
+    observed = {}
+    if blueprint.difficulty_from_data:  # observed p from the stored item statistics (QBANK_DATABASE_URL)
+        from questionbank.delivery.database import open_database
+        from questionbank.delivery.item_statistics import data_difficulty
+
+        observed = data_difficulty(open_database(), blueprint, items)
+    result = solve(blueprint, standard, items, seed=args.seed, time_limit=args.time_limit, gap=args.gap, difficulty=difficulty_values(observed))
     if args.explain:
         print_json(result.explanation(blueprint))
         return EXIT_OK if result.ok else EXIT_PROBLEMS
@@ -45,7 +52,8 @@ def assemble(args: argparse.Namespace) -> int:
     out_dir = Path(args.output)
     out_dir.mkdir(parents=True, exist_ok=True)
     documents = [
-        (out_dir / f"{d['form_id']}.json", d, json.dumps(d, ensure_ascii=False, indent=2) + "\n") for d in form_documents(result, blueprint, standard, items)
+        (out_dir / f"{d['form_id']}.json", d, json.dumps(d, ensure_ascii=False, indent=2) + "\n")
+        for d in form_documents(result, blueprint, standard, items, observed)
     ]
     clashes = [
         problem("form-file-exists", str(path), 1, 1, "a different form is saved under this id; move it away or choose another folder")
@@ -64,6 +72,8 @@ def assemble(args: argparse.Namespace) -> int:
         print(
             f"{len(written)} form(s) of {blueprint.length} items for {standard.name} ({standard.id}); solver {solver.status} in {solver.seconds:.2f} s (objective {solver.objective:.4f}{gap})"
         )
+        if blueprint.difficulty_from_data:
+            print(f"  difficulty: observed p for {len(observed)} item(s) with at least {blueprint.difficulty_from_data} responses, writer labels for the rest")
         for path, document in written:
             per_duty = ", ".join(f"{s['duty']} {len(s['items'])}" for s in document["sections"])
             print(f"  {path}: {per_duty}")

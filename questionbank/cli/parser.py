@@ -95,7 +95,11 @@ def build_parser() -> argparse.ArgumentParser:
     analyze.add_argument("responses", nargs="?", metavar="RESPONSES.csv", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
     analyze.add_argument("--published", metavar="FORM_ID", help="a published form: its submitted attempts in the database (QBANK_DATABASE_URL)")
     analyze.add_argument("--practice", action="store_true", help="with --published: count practice attempts too (default: official attempts only)")
-    analyze.add_argument("--store", action="store_true", help="with --published: keep the item statistics in the database (by item id and content hash)")
+    analyze.add_argument(
+        "--store",
+        action="store_true",
+        help="with --published: keep the item statistics in the database (by item id and content hash) and decide again which duty subscores candidates see",
+    )
     analyze.add_argument("--format", choices=("text", "json", "csv"), default="text")
     _bank_options(analyze)
 
@@ -107,12 +111,20 @@ def build_parser() -> argparse.ArgumentParser:
     _bank_options(publish)
     publish.add_argument("--blueprints", default="blueprints", metavar="DIR", help="where to find the form's blueprint, by its hash (default: blueprints/)")
 
-    report = sub.add_parser("report", help="PDF score reports: one submitted attempt, or every candidate of a responses CSV (on all cores)")
-    source = report.add_mutually_exclusive_group(required=True)
+    report = sub.add_parser(
+        "report",
+        help="PDF reports: one submitted attempt, every candidate of a responses CSV (on all cores), or a form's technical report (report technical FORM)",
+    )
+    report.add_argument("kind", nargs="?", choices=("technical",), help="technical: a form's technical report for examiners (item analysis in Chinese)")
+    report.add_argument("target", nargs="?", metavar="FORM", help="with technical: a published form id, or a form JSON with --responses")
+    source = report.add_mutually_exclusive_group()
     source.add_argument("--attempt", metavar="TOKEN", help="a submitted attempt in the database (QBANK_DATABASE_URL)")
     source.add_argument("--form", metavar="FORM.json", help="a form JSON written by qbank assemble; needs --responses")
     report.add_argument("--responses", metavar="CSV", help="responses gathered elsewhere: candidate_id,item_id,answer (as qbank score)")
-    report.add_argument("-o", "--output", required=True, metavar="FILE|DIR", help="the PDF (--attempt), or a folder for one PDF per candidate (--form)")
+    report.add_argument("--practice", action="store_true", help="with technical and a published form: count practice attempts too (default: official only)")
+    report.add_argument(
+        "-o", "--output", required=True, metavar="FILE|DIR", help="the PDF (--attempt, technical), or a folder for one PDF per candidate (--form)"
+    )
     report.add_argument(
         "--font",
         metavar="TTF",

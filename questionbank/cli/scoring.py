@@ -46,6 +46,19 @@ def score(args: argparse.Namespace) -> int:
 def report(args: argparse.Namespace) -> int:
     from questionbank.reports.fonts import find_cjk_font
 
+    if args.kind == "technical":
+        if args.attempt is not None or args.form is not None:
+            return usage_error("report technical takes FORM (a published form id, or a form JSON with --responses), not --attempt or --form")
+        if args.target is None:
+            return usage_error("report technical needs FORM: a published form id, or a form JSON with --responses CSV")
+        if args.practice and args.responses is not None:
+            return usage_error("--practice goes with a published form (a responses CSV has no attempt modes)")
+    elif args.target is not None:
+        return usage_error(f"unexpected {args.target!r}; did you mean qbank report technical {args.target}?")
+    elif args.attempt is None and args.form is None:
+        return usage_error("give --attempt TOKEN, --form FORM.json --responses CSV, or technical FORM")
+    elif args.practice:
+        return usage_error("--practice goes with report technical")
     if args.form is not None and args.responses is None:
         return usage_error("--form needs --responses CSV (a published attempt takes --attempt TOKEN)")
     if args.attempt is not None and args.responses is not None:
@@ -62,6 +75,10 @@ def report(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
     try:
+        if args.kind == "technical":
+            from questionbank.cli.stats import report_technical
+
+            return report_technical(args, font)
         return _report_attempt(args, font) if args.attempt is not None else _report_batch(args, font)
     except OSError as exc:
         where = exc.filename or args.output

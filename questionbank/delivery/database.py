@@ -282,6 +282,22 @@ item_statistics = Table(
     Column("computed_at", Float, nullable=False),
 )
 
+# per official form and duty: is the subscore reported to candidates (Haberman's PRMSE), decided
+# once the form has enough official attempts (0011)
+duty_verdicts = Table(
+    "duty_verdicts",
+    metadata,
+    Column("form_id", String(200), ForeignKey("forms.id"), primary_key=True),
+    Column("duty", String(40), primary_key=True),
+    Column("items", Integer, nullable=False),
+    Column("reliability", Float),
+    Column("prmse_subscore", Float),
+    Column("prmse_total", Float),
+    Column("reportable", Boolean, nullable=False),
+    Column("candidates", Integer, nullable=False),  # official attempts the verdict rests on
+    Column("decided_at", Float, nullable=False),
+)
+
 
 # Standard-setting studies held in the app (0010): one per panel meeting on an official form
 cut_studies = Table(

@@ -3,6 +3,8 @@
 A form's latest stored analysis replaces its earlier one (one row per form and item). Across
 forms, :func:`observed_difficulty` pools an item's p over every form that delivered the same
 content (same hash), weighting each form by its candidates: a revised item starts afresh.
+:func:`data_difficulty` hands assembly the observed p of a blueprint's items (blueprint setting
+``difficulty_from_data``).
 """
 
 from __future__ import annotations
@@ -59,3 +61,27 @@ def observed_difficulty(engine: Engine, min_responses: int = 1) -> dict[tuple[st
     )
     with engine.connect() as conn:
         return {(r.item_id, r.item_sha256): {"p": float(r.p), "responses": int(r.responses)} for r in conn.execute(query)}
+
+
+def data_difficulty(engine: Engine, blueprint: Any, items: list[Any]) -> dict[str, dict[str, float]]:
+    """For assembly under ``difficulty_from_data``: item id → ``{"p", "responses"}`` for the
+    blueprint's items whose current content (item id and content hash) has at least
+    ``min_responses`` stored responses; empty when the blueprint does not ask for data.
+
+    Pass it through :func:`questionbank.blueprint.difficulty_values` to
+    :func:`questionbank.assembly.assemble`, and as is to :func:`questionbank.forms.form_documents`,
+    which records it in the form.
+    """
+    from questionbank.snapshots import item_sha256
+
+    if not blueprint.difficulty_from_data:
+        return {}
+    pooled = observed_difficulty(engine, blueprint.difficulty_from_data)
+    out = {}
+    for item in items:
+        if item.standard != blueprint.standard:
+            continue
+        seen = pooled.get((item.id, item_sha256(item)))
+        if seen is not None:
+            out[item.id] = seen
+    return out

@@ -11,7 +11,7 @@ from questionbank.delivery import database as db
 from questionbank.delivery.attempts import DISPLAY_LABELS, _attempt_row, _response_matrix, expire_due, settle
 from questionbank.delivery.publishing import load_form
 from questionbank.errors import AccessDenied
-from questionbank.reports.data import candidate_data, cohort_report_data, date_text, published_header
+from questionbank.reports.data import candidate_data, cohort_report_data, date_text, published_header, technical_report_data
 from questionbank.scoring import AnswerKey, score
 from questionbank.snapshots import answer_key
 from questionbank.standards import Standard
@@ -152,9 +152,12 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
     and ``review-not-available`` before submission.
     """
     from questionbank.delivery.challenges import current_scores
+    from questionbank.delivery.verdicts import duty_verdicts
 
     row, matrix = submitted_responses(engine, token)
     form, snapshots = load_form(engine, row["form_id"])
+    # official forms follow their duty verdicts; practice forms (assembled per attempt) never have any
+    verdicts = duty_verdicts(engine, row["form_id"]).to_dict() if row["mode"] == "official" else None
     scores = current_scores(engine, row["form_id"], snapshots, form["rules"], matrix)
     standard = (standards or {}).get(form["standard_id"])
     header = published_header(form, snapshots, standard)
@@ -170,6 +173,7 @@ def candidate_report_data(engine: Any, token: str, standards: dict[str, Standard
         date_kind="submitted",
         mode=row["mode"],
         standard=standard,
+        verdicts=verdicts,
     )
 
 
@@ -182,6 +186,28 @@ def published_cohort_report_data(engine: Any, form_id: str, standards: dict[str,
     standard = (standards or {}).get(form["standard_id"])
     scores = current_scores(engine, form_id, snapshots, form["rules"], matrix)
     return cohort_report_data(published_header(form, snapshots, standard), snapshots, form["rules"], matrix, now=now, scores=scores)
+
+
+def published_technical_report_data(
+    engine: Engine, form_id: str, standards: dict[str, Standard] | None = None, *, practice: bool = False, now: float | None = None
+) -> dict[str, Any]:
+    """:func:`technical_report_data` for a published form: the item analysis of its submitted
+    attempts (official only unless ``practice``) and, for an official form, its duty verdicts."""
+    from questionbank.delivery.verdicts import duty_verdicts
+
+    form, snapshots = load_form(engine, form_id)
+    analysis = published_analysis(engine, form_id, practice=practice)
+    verdicts = duty_verdicts(engine, form_id).to_dict() if form["kind"] == "official" else None
+    standard = (standards or {}).get(form["standard_id"])
+    return technical_report_data(
+        published_header(form, snapshots, standard),
+        snapshots,
+        form["rules"],
+        analysis,
+        source="official+practice" if practice else "official",
+        verdicts=verdicts,
+        now=now,
+    )
 
 
 def form_scores(engine: Engine, form_id: str) -> tuple[list[str], Any]:

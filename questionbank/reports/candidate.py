@@ -179,30 +179,45 @@ def _candidate_head(data: dict[str, Any], styles: _Styles, width: float) -> list
     rows = [["職責", "題數", "得分", "百分比", "等級"]]
     extra = []
     for n, duty in enumerate(data["duties"], start=1):
+        shown = duty.get("numbers", True)
         rows.append(
             [
                 f"{duty['code']} {duty['name']}",
                 str(duty["items"]),
-                f"{_fmt(duty['raw'], 2)} / {_fmt(duty['max'], 2)}",
-                _pct(duty["percent"]),
-                BAND_LABELS[duty["band"]],
+                f"{_fmt(duty['raw'], 2)} / {_fmt(duty['max'], 2)}" if shown else f"– / {_fmt(duty['max'], 2)}",
+                _pct(duty["percent"]) if shown else "–",
+                BAND_LABELS[duty["band"]] + ("" if shown else "（僅供參考）"),
             ]
         )
         extra.append(("TEXTCOLOR", (4, n), (4, n), colors.HexColor(BAND_COLORS[duty["band"]])))
-    story.append(_grid_table(rows, [width * 0.46, width * 0.08, width * 0.15, width * 0.12, width * 0.19], styles, "LRRRL", extra))
+    story.append(_grid_table(rows, [width * 0.42, width * 0.07, width * 0.13, width * 0.11, width * 0.27], styles, "LRRRL", extra))
+    story += [Spacer(1, 4), _p(_duty_note(data, bool(minimum)), styles.note)]
+    return story
+
+
+def _duty_note(data: dict[str, Any], minimum: bool) -> str:
+    """What the duty results are worth: by the form's duty verdicts when there are any (official
+    forms), else the general caution (docs/item-analysis.md)."""
     counts = sorted({d["items"] for d in data["duties"]})
     few = f"{counts[0]}" if len(counts) == 1 else f"{counts[0]} 至 {counts[-1]}"
-    story += [
-        Spacer(1, 4),
-        _p(
-            f"說明：每個職責只有 {few} 題，職責分數的精確度遠低於總分，宜視為學習參考；是否通過以總分為準"
-            + ("（及上列各職責最低標準）" if minimum else "")
-            + "。「接近及格標準」表示該職責的百分比與及格標準的差距在 1 個標準誤之內（淺色區間），"
-            "題數越少區間越寬，無法據以判斷高於或低於及格標準。",
-            styles.note,
-        ),
-    ]
-    return story
+    basis = "是否通過以總分為準" + ("（及上列各職責最低標準）" if minimum else "") + "。"
+    near = "「接近及格標準」表示該職責的百分比與及格標準的差距在 1 個標準誤之內（淺色區間），題數越少區間越寬，無法據以判斷高於或低於及格標準。"
+    verdicts = data.get("subscores")
+    if verdicts is None:
+        return f"說明：每個職責只有 {few} 題，職責分數的精確度遠低於總分，宜視為學習參考；{basis}{near}"
+    if not verdicts["decided"]:
+        return (
+            f"說明：本試卷目前有 {verdicts['candidates']} 位考生交卷，須達 {verdicts['minimum']} 位才能判斷各職責分數是否比總分更能反映該職責的能力。"
+            f"在此之前，每個職責只有 {few} 題，職責分數的精確度遠低於總分，僅供參考；{basis}{near}"
+        )
+    hidden = [d["code"] for d in data["duties"] if not d.get("numbers", True)]
+    if not hidden:
+        return f"說明：依 {verdicts['candidates']} 位考生的作答資料，各職責分數都比總分更能反映該職責的能力，因此列出分數；{basis}{near}"
+    return (
+        f"說明：標示「僅供參考」的職責（{'、'.join(hidden)}）題數較少；依 {verdicts['candidates']} 位考生的作答資料，"
+        "這些職責單獨的分數並不比總分更能反映您在該職責的能力，因此只列出等級，不列出分數，等級也僅供參考。"
+        f"{basis}{near}"
+    )
 
 
 def candidate_report(data: dict[str, Any], font: ReportFont | None = None) -> bytes:

@@ -13,6 +13,7 @@ from questionbank.scoring import BAND_TITLES, Rules, Scores, band_margins, cut_f
 from questionbank.snapshots import answer_key, form_hash
 from questionbank.standards import Standard, natural_order
 from questionbank.stats.cohort import cohort_summary
+from questionbank.stats.subscores import numbers_shown
 
 BAND_LABELS = BAND_TITLES
 
@@ -107,12 +108,17 @@ def candidate_data(
     date_kind: str,
     mode: str | None,
     standard: Standard | None,
+    verdicts: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
+    """One candidate's report data. ``verdicts`` (an official form's duty verdicts,
+    ``DutyVerdicts.to_dict()``) decide which duties show their numbers and which only their band;
+    without them (practice, responses gathered elsewhere) every duty shows its numbers."""
     key = scores.key
     result = scores.candidate(row)
     counts = key.duty_matrix.sum(axis=0)
     near = _near_ranges(scores)
     names = _duty_names(snapshots)
+    shown = numbers_shown(key.duties, verdicts["reportable"] if verdicts else None, key.rules.duty_minimum_percent)
     duties = [
         {
             "code": duty,
@@ -123,9 +129,11 @@ def candidate_data(
             "percent": result["duties"][duty]["percent"],
             "band": result["duties"][duty]["band"],
             "near": [round(float(near[n, 0]), 2), round(float(near[n, 1]), 2)],
+            "numbers": shown[duty],
         }
         for n, duty in enumerate(key.duties)
     ]
+    subscores = None if verdicts is None else {"decided": bool(verdicts["decided"]), "candidates": verdicts["candidates"], "minimum": verdicts["minimum"]}
     return {
         **header,
         "kind": "candidate",
@@ -137,6 +145,7 @@ def candidate_data(
         "cut": _cut(key.rules, scores.max),
         "passed": result["passed"],
         "duties": duties,
+        "subscores": subscores,
         "study_plan": _study_plan(snapshots, scores.earned[row], standard),
     }
 
@@ -226,3 +235,38 @@ def published_header(form: dict[str, Any], snapshots: list[dict[str, Any]], stan
         standard_code=form["standard_version"],
         sha256=form["form_sha256"],
     )
+
+
+SOURCE_LABELS = {
+    "official": "正式測驗已交卷的作答",
+    "official+practice": "正式測驗與練習已交卷的作答",
+    "responses": "外部收集的作答（CSV）",
+}
+
+
+def technical_report_data(
+    header: dict[str, Any],
+    snapshots: list[dict[str, Any]],
+    rules: Rules,
+    analysis: Any,
+    *,
+    source: str,
+    verdicts: dict[str, Any] | None = None,
+    now: float | None = None,
+) -> dict[str, Any]:
+    """A form's technical report: the :class:`~questionbank.stats.analysis.Analysis` with the
+    form's names, cut and date; ``source`` is a key of :data:`SOURCE_LABELS`; ``verdicts`` (an
+    official form's ``DutyVerdicts.to_dict()``) say what candidates are shown of each duty."""
+    duties = [s.duty for s in analysis.subscores]
+    shown = numbers_shown(duties, verdicts["reportable"], rules.duty_minimum_percent) if verdicts and verdicts["decided"] else None
+    return {
+        **header,
+        "kind": "technical",
+        "date": date_text(time.time() if now is None else now),
+        "source": source,
+        "duty_names": _duty_names(snapshots),
+        "cut": _cut(rules, analysis.form.max),
+        "analysis": analysis,
+        "verdicts": verdicts,
+        "numbers_shown": shown,
+    }

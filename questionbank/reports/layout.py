@@ -205,6 +205,14 @@ def _score_chart(rows: list[dict[str, Any]], cut: float, font: str, width: float
         label = f"{row['code']} {row['name']}".strip()
         drawing.add(String(0, y + 3, label, fontName=font, fontSize=_fitted_size(label, font, 8.5, label_width), fillColor=colors.black))
         drawing.add(Rect(x0, y, span, 12, fillColor=colors.HexColor("#f2f2f2"), strokeColor=None))
+        if not cohort and row.get("numbers") is False:
+            # a duty whose subscore adds nothing to the total: its band only, no bar and no percent
+            label = BAND_LABELS[row["band"]]
+            color = colors.HexColor(BAND_COLORS[row["band"]])
+            drawing.add(String(x0 + 6, y + 3, "只列等級，分數僅供參考", fontName=font, fontSize=7.5, fillColor=colors.HexColor("#555555")))
+            drawing.add(String(x0 + span + 38, y + 3, "–", fontName=font, fontSize=8.5, fillColor=colors.black, textAnchor="end"))
+            drawing.add(String(x0 + span + 44, y + 3, label, fontName=font, fontSize=_fitted_size(label, font, 8.5, text_width - 38), fillColor=color))
+            continue
         if not cohort:
             lo, hi = row["near"]
             drawing.add(Rect(x_of(lo), y - 2, x_of(hi) - x_of(lo), 16, fillColor=colors.HexColor("#fcefd2"), strokeColor=None))

@@ -144,14 +144,9 @@ def item_flags(stats: ItemStats, thresholds: Thresholds) -> list[Problem]:
         found.append(problem("stat-negative-discrimination", "", None, None, f"corrected item-total r = {r:.3f}: stronger candidates do worse on it", item))
     elif r is not None and r < thresholds.low_discrimination:
         found.append(problem("stat-low-discrimination", "", None, None, f"corrected item-total r = {r:.3f} is below {thresholds.low_discrimination:g}", item))
-    keyed = [o for o in stats.options if o.key and o.count >= thresholds.miskey_min_count and o.mean_total is not None]
-    # for multiple response: the key option whose choosers score lowest is the one compared
-    bar = min((o.mean_total for o in keyed), default=None)
-    above = [
-        o for o in stats.options if not o.key and o.count >= thresholds.miskey_min_count and o.mean_total is not None and (bar is None or o.mean_total > bar)
-    ]
-    if above and any(o.key for o in stats.options):
-        best = max(above, key=lambda o: o.mean_total or 0.0)
+    evidence = miskey_evidence(stats, thresholds)
+    if evidence is not None:
+        best, bar = evidence
         versus = f"above the key's {bar:.2f}" if bar is not None else f"while fewer than {thresholds.miskey_min_count} chose the key"
         found.append(
             problem(
@@ -166,3 +161,18 @@ def item_flags(stats: ItemStats, thresholds: Thresholds) -> list[Problem]:
     if stats.omit_rate is not None and stats.omit_rate > thresholds.high_omit:
         found.append(problem("stat-high-omit", "", None, None, f"{100 * stats.omit_rate:.1f}% left it blank (above {100 * thresholds.high_omit:g}%)", item))
     return found
+
+
+def miskey_evidence(stats: ItemStats, thresholds: Thresholds) -> tuple[OptionStats, float | None] | None:
+    """What raises ``stat-possible-miskey``: the distractor chosen by at least
+    ``miskey_min_count`` candidates with the highest mean total above the key's choosers' (for
+    multiple response, the key option whose choosers score lowest), and that key mean (None when
+    too few chose the key); None when no distractor does."""
+    keyed = [o for o in stats.options if o.key and o.count >= thresholds.miskey_min_count and o.mean_total is not None]
+    bar = min((o.mean_total for o in keyed), default=None)
+    above = [
+        o for o in stats.options if not o.key and o.count >= thresholds.miskey_min_count and o.mean_total is not None and (bar is None or o.mean_total > bar)
+    ]
+    if not above or not any(o.key for o in stats.options):
+        return None
+    return max(above, key=lambda o: o.mean_total or 0.0), bar

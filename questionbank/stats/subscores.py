@@ -18,6 +18,7 @@ The subscore has added value, and is reported, when PRMSEₛ > PRMSEₓ + margin
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -27,6 +28,12 @@ from questionbank.stats.reliability import alpha_from_variances
 # Haberman's criterion is PRMSEₛ > PRMSEₓ; a margin above 0 asks for a clearer gain before a
 # subscore is reported (docs/item-analysis.md). 0 keeps the criterion as published.
 DEFAULT_MARGIN = 0.0
+
+# Official attempts a form needs before its duty verdicts decide what candidates are shown. Our
+# policy, not a published threshold: at 100 candidates the standard error of a correlation near
+# 0.5 is about (1 − 0.5²)/√100 ≈ 0.075, and the PRMSE comparison rests on such covariances; with
+# fewer, a duty's verdict could flip with the next handful of candidates (docs/item-analysis.md).
+MIN_VERDICT_CANDIDATES = 100
 
 
 @dataclass(frozen=True)
@@ -111,3 +118,13 @@ def _true_correlation(rho: float, var_sub: float, cov_other: float, var_other: f
     if rho_other is None or rho_other <= 0 or var_other <= 0:
         return None
     return cov_other / math.sqrt(rho * var_sub * rho_other * var_other)
+
+
+def numbers_shown(duties: Iterable[str], reportable: Mapping[str, bool] | None, minimums: Mapping[str, float]) -> dict[str, bool]:
+    """Per duty, whether a candidate is shown the duty's points and percent (True) or only its band.
+
+    ``reportable`` is the form's verdict per duty (None before it is decided: everything is shown,
+    with a caution). A duty with a minimum percent to pass always shows its numbers: the candidate
+    must see the figure that decided a fail (docs/item-analysis.md).
+    """
+    return {duty: reportable is None or bool(reportable.get(duty)) or duty in minimums for duty in duties}
