@@ -91,6 +91,9 @@ def test_corpus_covers_every_item_and_file_check():
         "backup-",
         "role-",
         "stat-",  # item-analysis flags come from response data (tests/test_stats.py)
+        "study-",  # standard-setting studies held in the app (tests/test_standard_setting.py)
+        "rating-",
+        "hofstee-",
     )
     # export and import of other formats: their files are workbooks, packages and XML, covered by test_interchange.py
     interchange = ("export-", "import-", "xlsx-", "qti-", "moodle-", "gift-")
