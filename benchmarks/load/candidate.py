@@ -26,6 +26,7 @@ PROGRESS = re.compile(r"已作答 (\d+) / (\d+) 題")
 OPTION_LABEL = re.compile(r"^\((\w+)\)")
 TRUE_FALSE = {"○ 正確": "T", "✕ 錯誤": "F"}
 ATTEMPTS_PER_STEP = 4  # a person tries a step again a few times before calling the proctor
+RELOADS = 8  # and presses F5 for about a minute while the page does not load
 STEP_FAILED = (TimeoutError, PageError, HttpError, OSError)
 
 
@@ -157,12 +158,15 @@ class Candidate:
         raise PageError(f"step {what!r} did not succeed in {ATTEMPTS_PER_STEP} tries")
 
     async def _recover(self) -> None:
-        """F5: reload the page the browser shows (the token is in its URL)."""
-        await asyncio.sleep(1.0)
-        try:
-            self.run = await self.browser.reload()
-        except STEP_FAILED as exc:
-            self.outcome.errors.append(("reload-failed", f"{type(exc).__name__} {exc}"[:300]))
+        """F5: reload the page the browser shows (the token is in its URL), again and again while
+        the load fails (an error page from the balancer, a server that does not answer)."""
+        for attempt in range(RELOADS):
+            await asyncio.sleep(min(8.0, 2.0**attempt))
+            try:
+                self.run = await self.browser.reload()
+                return
+            except STEP_FAILED as exc:
+                self.outcome.errors.append(("reload-failed", f"{type(exc).__name__} {exc}"[:300]))
 
     def _choose(self, run: Run, kind: str) -> list[tuple[object, str | bool, tuple[str, ...]]]:
         """The clicks of one answer: (widget, value, the answer the page should then hold)."""
