@@ -109,7 +109,9 @@ def main() -> int:
         for size in (int(n) for n in args.candidates.split(",")):
             with tempfile.TemporaryDirectory() as tmp:
                 url = pg if database == "postgresql" else f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
-                config = HallConfig(url, size, behaviour, ramp=args.ramp, replicas=args.replicas, kill_after_answers=args.kill_after_answers, server_env=server_env)
+                config = HallConfig(
+                    url, size, behaviour, ramp=args.ramp, replicas=args.replicas, kill_after_answers=args.kill_after_answers, server_env=server_env
+                )
                 try:
                     result = run_hall(config, Path(tmp))
                 except Exception as exc:  # a benchmark reports what it could not measure
