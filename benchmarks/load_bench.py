@@ -13,7 +13,7 @@ The machine's cores and load are printed first: other work on the machine shares
 
 Usage: python benchmarks/load_bench.py [--candidates 100,250,500,1000] [--database sqlite,postgresql]
        [--think 30-90] [--questions 8] [--ramp 10] [--mode official|practice] [--replicas 1]
-       [--kill-after-answers N] [--no-assets] [--server-env KEY=VALUE ...] [--json FILE]
+       [--kill-after-answers N] [--no-assets] [--server-env KEY=VALUE ...] [--profile FILE] [--json FILE]
 PostgreSQL: QBANK_BENCH_POSTGRES_URL or QBANK_TEST_POSTGRES_URL (its public schema is dropped).
 """
 
@@ -89,6 +89,7 @@ def main() -> int:
     parser.add_argument("--kill-after-answers", type=int, default=None, help="kill -9 one replica once this many answers were acknowledged")
     parser.add_argument("--no-assets", action="store_true", help="skip the static files (as if every browser had them cached)")
     parser.add_argument("--server-env", action="append", default=[], help="KEY=VALUE for the app servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
+    parser.add_argument("--profile", type=Path, default=None, help="a profile rerun: sample the server's stacks into this file")
     parser.add_argument("--timeout", type=float, default=120.0, help="seconds before a run counts as failed")
     parser.add_argument("--json", type=Path, default=OUT, help=f"append the figures here (default {OUT})")
     args = parser.parse_args()
@@ -110,7 +111,14 @@ def main() -> int:
             with tempfile.TemporaryDirectory() as tmp:
                 url = pg if database == "postgresql" else f"sqlite:///{Path(tmp) / 'load.sqlite3'}"
                 config = HallConfig(
-                    url, size, behaviour, ramp=args.ramp, replicas=args.replicas, kill_after_answers=args.kill_after_answers, server_env=server_env
+                    url,
+                    size,
+                    behaviour,
+                    ramp=args.ramp,
+                    replicas=args.replicas,
+                    kill_after_answers=args.kill_after_answers,
+                    server_env=server_env,
+                    profile=args.profile,
                 )
                 try:
                     result = run_hall(config, Path(tmp))

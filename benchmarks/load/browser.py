@@ -44,7 +44,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection, connect
 from websockets.exceptions import ConnectionClosed, InvalidHandshake, InvalidStatus
 
-from .http import USER_AGENT, BrowserHttp, HttpError
+from .pageload import USER_AGENT, BrowserHttp, HttpError
 
 FINISHED = ForwardMsg.ScriptFinishedStatus
 # runs that end a request: a run that finished early for a rerun (st.switch_page, st.rerun) is followed by another

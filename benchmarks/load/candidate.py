@@ -19,7 +19,7 @@ import time
 from dataclasses import dataclass, field
 
 from .browser import PageError, Run, StreamlitBrowser
-from .http import HttpError
+from .pageload import HttpError
 
 QUESTION = re.compile(r"^\*\*第 (\d+) 題\*\*（(單選題|複選題|是非題)")
 PROGRESS = re.compile(r"已作答 (\d+) / (\d+) 題")

@@ -178,7 +178,8 @@ def wait_healthy(url: str, seconds: float = 90) -> None:
     raise RuntimeError(f"{url} never became healthy")
 
 
-def start_server(url: str, workdir: Path, port: int, extra_env: dict[str, str] | None = None) -> Server:
+def start_server(url: str, workdir: Path, port: int, extra_env: dict[str, str] | None = None, profile: Path | None = None) -> Server:
+    """`qbank serve` on ``port`` (or, with ``profile``, the same server with a sampling profiler)."""
     env = {
         **os.environ,
         "QBANK_DATABASE_URL": url,
@@ -187,12 +188,16 @@ def start_server(url: str, workdir: Path, port: int, extra_env: dict[str, str] |
         "QBANK_BLUEPRINTS": str(ROOT / "blueprints"),
         "QBANK_COOKIE_SECRET": "one-secret-for-all-replicas",
         **(extra_env or {}),
+        **({"QBANK_PROFILE_OUT": str(profile)} if profile else {}),
     }
+    command = [sys.executable, "-m", "questionbank", "serve"]
+    if profile:
+        command = [sys.executable, str(Path(__file__).with_name("profile_server.py"))]
     log = workdir / f"server-{port}.log"
     with open(log, "w") as out:
         # a session (process group) of its own, so kill -9 takes the Streamlit child with it
         process = subprocess.Popen(
-            [sys.executable, "-m", "questionbank", "serve", "--port", str(port), "--address", "127.0.0.1"],
+            [*command, "--port", str(port), "--address", "127.0.0.1"],
             cwd=workdir,
             env=env,
             stdout=out,
@@ -251,6 +256,7 @@ class HallConfig:
     kill_after_answers: int | None = None  # kill -9 one replica once this many answers were acknowledged
     server_env: dict[str, str] = field(default_factory=dict)  # e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false
     minutes: int = 240
+    profile: Path | None = None  # run the (first) server under the sampling profiler, counts written here
 
 
 @dataclass
@@ -319,8 +325,8 @@ def run_hall(config: HallConfig, workdir: Path) -> HallResult:
     servers: list[Server] = []
     proxy = None
     try:
-        for _ in range(config.replicas):
-            servers.append(start_server(url, workdir, free_port(), config.server_env))
+        for n in range(config.replicas):
+            servers.append(start_server(url, workdir, free_port(), config.server_env, config.profile if n == 0 else None))
         if config.replicas > 1:
             proxy, front = start_haproxy(workdir, [s.port for s in servers])
             base = f"http://127.0.0.1:{front}"

@@ -71,7 +71,12 @@ def user(args: argparse.Namespace) -> int:
 def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The streamlit command line and environment for production: error details off, the cookie
     secret shared by every replica (QBANK_COOKIE_SECRET; Streamlit takes it only from its
-    environment or config file), no file watcher."""
+    environment or config file), no file watcher, and no full garbage collection after every
+    script run (runner.postScriptGC): a profile under load (benchmarks/load_bench.py --profile,
+    50 candidates answering every 2 s) spent about half of the server's CPU in that gc.collect()
+    and weakref callbacks it fires; without it the answer round trip fell from p95 12.8 s to
+    1.7 s on the same machine. A run's objects are freed by reference counting, and Python's
+    own generational collector still collects cycles."""
     import importlib.util
 
     # found, not imported: the library never imports the app
@@ -90,6 +95,7 @@ def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[lis
         "--browser.gatherUsageStats=false",
         "--client.toolbarMode=viewer",
         "--client.showErrorDetails=none",
+        "--runner.postScriptGC=false",
     ]
     env = dict(environ)
     if environ.get("QBANK_COOKIE_SECRET"):
