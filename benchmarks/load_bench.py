@@ -12,7 +12,7 @@ that met the targets (p95 <= 500 ms, no error, no lost answer) and the first tha
 The machine's cores and load are printed first: other work on the machine shares the cores.
 
 Usage: python benchmarks/load_bench.py [--candidates 100,250,500,1000] [--database sqlite,postgresql]
-       [--think 30-90] [--questions 8] [--ramp 10] [--mode official|practice] [--replicas 1]
+       [--think 30-90] [--questions 8] [--ramp 10] [--mode official|practice] [--replicas 1] [--proxy]
        [--kill-after-answers N] [--no-assets] [--server-env KEY=VALUE ...] [--profile FILE] [--json FILE]
 PostgreSQL: QBANK_BENCH_POSTGRES_URL or QBANK_TEST_POSTGRES_URL (its public schema is dropped).
 """
@@ -51,13 +51,15 @@ def machine() -> str:
 
 def row(f: dict) -> str:
     ms = f["answer_ms"] or {"p50": "-", "p95": "-", "p99": "-", "max": "-"}
+    steady = f.get("answer_ms_after_all_started") or {}
     errors = sum(f["errors"].values())
     kinds = ",".join(f"{k}:{v}" for k, v in sorted(f["errors"].items())) or "-"
     attempt = f["attempt_s"] or {"p95": "-", "max": "-"}
     db = f"{f['database_cores_busy']:.2f}" if f["database_cores_busy"] is not None else "-"
     return (
         f"{f['database']:<10} {f['candidates']:>5} {f['replicas']:>2}  answers {f['answers_acknowledged']:>5}/{f['answers_sent']:<5} "
-        f"p50 {ms['p50']:>5} p95 {ms['p95']:>5} p99 {ms['p99']:>5} max {ms['max']:>6} ms  "
+        f"p50 {ms['p50']:>5} p95 {ms['p95']:>5} p99 {ms['p99']:>5} max {ms['max']:>6} ms "
+        f"(once all started: n {steady.get('n', 0)} p95 {steady.get('p95', '-')} p99 {steady.get('p99', '-')})  "
         f"errors {errors:>4} ({kinds})  lost {f['lost_answers']}  submitted {f['submitted_in_database']}/{f['attempts_started']}  "
         f"first question p95 {attempt['p95']} s max {attempt['max']} s  "
         f"server {f['server_cores_busy']:.2f} cores = {f['server_millicores_per_candidate']:.2f} mcore/candidate, "
@@ -86,6 +88,7 @@ def main() -> int:
     parser.add_argument("--ramp", type=float, default=10.0, help="candidates arrive evenly over this many seconds")
     parser.add_argument("--mode", choices=("official", "practice"), default="official")
     parser.add_argument("--replicas", type=int, default=1)
+    parser.add_argument("--proxy", action="store_true", help="behind HAProxy (deploy/haproxy.cfg) even with one replica")
     parser.add_argument("--kill-after-answers", type=int, default=None, help="kill -9 one replica once this many answers were acknowledged")
     parser.add_argument("--no-assets", action="store_true", help="skip the static files (as if every browser had them cached)")
     parser.add_argument("--server-env", action="append", default=[], help="KEY=VALUE for the app servers, e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false")
@@ -99,7 +102,8 @@ def main() -> int:
     print(machine())
     print(
         f"candidates answer {args.questions or 'all'} questions, think {args.think} s, arrive over {args.ramp:g} s, mode {args.mode}, "
-        f"static files {'no' if args.no_assets else 'yes'}, replicas {args.replicas}" + (f", server env {server_env}" if server_env else "")
+        f"static files {'no' if args.no_assets else 'yes'}, replicas {args.replicas}{' behind HAProxy' if args.proxy or args.replicas > 1 else ''}"
+        + (f", server env {server_env}" if server_env else "")
     )
     rows: list[dict] = []
     for database in args.database.split(","):
@@ -116,6 +120,7 @@ def main() -> int:
                     behaviour,
                     ramp=args.ramp,
                     replicas=args.replicas,
+                    proxy=args.proxy,
                     kill_after_answers=args.kill_after_answers,
                     server_env=server_env,
                     profile=args.profile,

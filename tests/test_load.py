@@ -7,12 +7,14 @@ every attempt must be submitted. Nothing here is timed."""
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
 from benchmarks.load.browser import Page, Shown, StreamlitBrowser
-from benchmarks.load.candidate import Behaviour
-from benchmarks.load.hall import HallConfig, run_hall
+from benchmarks.load.candidate import Behaviour, current, shows_saved
+from benchmarks.load.hall import HallConfig, free_port, run_hall, start_server
+from questionbank.delivery import attempts, database
 from tests.conftest import fresh_postgres, need
 
 CANDIDATES = 50
@@ -78,3 +80,41 @@ def test_a_button_is_found_by_its_label_and_a_widget_reports_its_default():
     for message in (session, button, finished):
         browser._handle(message)
     assert browser.value(found) is None and list(browser.states) == []
+
+
+def test_an_answer_clicked_on_a_new_session_after_a_reconnect_is_saved(tmp_path: Path):
+    """What a failover does to a tab, on one server: the websocket comes back with a session id
+    the server does not know (as on another replica), so a new session serves the old page;
+    the next click brings the widget's value, and no on_change is registered there yet."""
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    database.connect(url).dispose()
+    server = start_server(url, tmp_path, free_port())
+
+    async def scenario() -> tuple[str, bool, list[str]]:
+        tab = StreamlitBrowser(f"http://127.0.0.1:{server.port}", assets=False)
+        try:
+            await tab.open("/")
+            run = await tab.click("開始練習")
+            assert current(run)[0] == 0  # the first question is on screen
+            radio = run.page.find("radio", "選項")
+            boxes = [b for b in run.page.all("checkbox") if b.label.startswith("(")]
+            await tab._drop_socket()
+            tab.session_id = "a-session-of-a-replica-that-died"
+            await tab._connect()
+            if radio is not None:
+                run = await tab.set(radio, radio.options[-1])
+            else:
+                run = await tab.set(boxes[-1], True)
+            token = dict(p.split("=", 1) for p in tab.query.split("&")).get("token", "")
+            return token, shows_saved(run, 0), run.page.errors()
+        finally:
+            await tab.close()
+
+    try:
+        token, saved, errors = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert errors == [] and saved  # the page shows the ✓ at once
+    engine = database.connect(url, migrate=False)
+    assert attempts.state(engine, token).questions[0].answer != ()
+    engine.dispose()

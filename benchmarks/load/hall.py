@@ -252,7 +252,8 @@ class HallConfig:
     candidates: int
     behaviour: Behaviour
     ramp: float = 10.0  # candidates arrive evenly over this many seconds
-    replicas: int = 1  # more than one: behind HAProxy
+    replicas: int = 1
+    proxy: bool = False  # behind HAProxy (always with more than one replica)
     kill_after_answers: int | None = None  # kill -9 one replica once this many answers were acknowledged
     server_env: dict[str, str] = field(default_factory=dict)  # e.g. STREAMLIT_RUNNER_POST_SCRIPT_GC=false
     minutes: int = 240
@@ -327,7 +328,7 @@ def run_hall(config: HallConfig, workdir: Path) -> HallResult:
     try:
         for n in range(config.replicas):
             servers.append(start_server(url, workdir, free_port(), config.server_env, config.profile if n == 0 else None))
-        if config.replicas > 1:
+        if config.replicas > 1 or config.proxy:
             proxy, front = start_haproxy(workdir, [s.port for s in servers])
             base = f"http://127.0.0.1:{front}"
         else:
@@ -383,6 +384,10 @@ def figures(result: HallResult) -> dict[str, Any]:
         for kind, _ in o.errors:
             errors[kind] = errors.get(kind, 0) + 1
     to_attempt = [o.attempt_seconds for o in outcomes if o.attempt_seconds is not None]
+    # the exam proper: answers sent once every candidate had the first question on screen (before
+    # that, answers share the server with the page loads and starts of the late arrivals)
+    all_started = max((o.began + o.attempt_seconds for o in outcomes if o.attempt_seconds is not None), default=float("inf"))
+    steady = [seconds for o in outcomes for at, seconds in o.answers if at >= all_started]
     # CPU and memory over the exam proper: from the first answer to the last one
     window = [s for s in result.samples if sent and min(sent) <= s.at <= max(sent)] or result.samples
     n = result.config.candidates
@@ -400,6 +405,7 @@ def figures(result: HallResult) -> dict[str, Any]:
         "database": "postgresql" if result.config.database_url.startswith("postgresql") else "sqlite",
         "candidates": n,
         "replicas": result.config.replicas,
+        "haproxy": result.config.proxy or result.config.replicas > 1,
         "think_s": list(result.config.behaviour.think),
         "attempts_started": sum(bool(o.token) for o in outcomes),
         "submitted_acknowledged": sum(o.submitted for o in outcomes),
@@ -408,6 +414,9 @@ def figures(result: HallResult) -> dict[str, Any]:
         "answers_acknowledged": sum(len(o.acknowledged) for o in outcomes),
         "lost_answers": len(result.lost),
         "answer_ms": {q: round(percentile(answers, p) * 1000) for q, p in (("p50", 50), ("p95", 95), ("p99", 99), ("max", 100))} if answers else {},
+        "answer_ms_after_all_started": {"n": len(steady), **{q: round(percentile(steady, p) * 1000) for q, p in (("p50", 50), ("p95", 95), ("p99", 99))}}
+        if steady
+        else {},
         "answers_per_s": round(len(answers) / (max(sent) - min(sent)), 2) if len(sent) > 1 and max(sent) > min(sent) else None,
         "steps_ms": {what: {"n": len(v), "p50": round(percentile(v, 50) * 1000), "p95": round(percentile(v, 95) * 1000)} for what, v in steps.items()},
         "errors": errors,

@@ -105,14 +105,17 @@ def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[lis
 
 def serve(args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
     from questionbank.delivery.database import open_database
 
     open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
     command, env = serve_command(args.port, args.address, dict(os.environ))
     print(f"qbank: serving the exam app on http://{args.address}:{args.port} (health: /_stcore/health; Ctrl-C to stop)", file=sys.stderr)
-    return subprocess.call(command, env=env)
+    sys.stderr.flush()
+    # the server replaces this process (exec), so its pid is the server's: a signal to it (systemd's
+    # stop, kill -9 of a replica) reaches the server; a child would outlive a killed parent
+    os.execve(command[0], command, env)
+    return 0  # not reached
 
 
 def db(args: argparse.Namespace) -> int:
