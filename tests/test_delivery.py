@@ -408,5 +408,6 @@ def test_serve_runs_with_production_settings():
 
     command, env = serve_command(8600, "0.0.0.0", {"QBANK_COOKIE_SECRET": "s3cret"})
     assert "--client.showErrorDetails=none" in command and env["STREAMLIT_SERVER_COOKIE_SECRET"] == "s3cret"
+    assert "--runner.postScriptGC=false" in command  # the full gc after every run was half the CPU under load
     assert "--server.fileWatcherType=none" in command
     assert "STREAMLIT_SERVER_COOKIE_SECRET" not in serve_command(8600, "x", {})[1]

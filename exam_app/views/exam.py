@@ -60,6 +60,20 @@ def on_flag(position: int, key: str) -> None:
         st.session_state["exam_error"] = error
 
 
+def keep_shown(write) -> None:
+    """Save a choice the page shows but the database lacks, then draw the page again.
+
+    It happens after a failover: the browser reconnects to another replica, whose new session
+    has never seen this question's widgets, so the next click brings the widget's new value but
+    calls no on_change (found by benchmarks/load_bench.py, replica killed mid-exam). A refused
+    save (attempt closed, deadline) shows its error once and is not retried in a loop."""
+    if error is not None:
+        return
+    write()
+    if "exam_error" not in st.session_state:
+        st.rerun()
+
+
 def go_to(position: int) -> None:
     try:
         attempts.set_position(engine, token, position)
@@ -135,7 +149,7 @@ if current.type == "single":
     labels = [label for label, _ in current.options]
     texts = dict(current.options)
     chosen = current.answer[0] if current.answer else None
-    st.radio(
+    shown = st.radio(
         "選項",
         labels,
         index=labels.index(chosen) if chosen in labels else None,
@@ -145,16 +159,26 @@ if current.type == "single":
         args=(current.position, key),
         label_visibility="collapsed",
     )
+    if shown is not None and (shown,) != current.answer:
+        keep_shown(lambda: save(current.position, shown))
 elif current.type == "true_false":
     choices = ["○ 正確", "✕ 錯誤"]
     index = None if not current.answer else (0 if current.answer[0] == "T" else 1)
-    st.radio("選項", choices, index=index, key=key, on_change=on_true_false, args=(current.position, key), label_visibility="collapsed")
+    shown = st.radio("選項", choices, index=index, key=key, on_change=on_true_false, args=(current.position, key), label_visibility="collapsed")
+    if shown is not None and ("T" if shown == "○ 正確" else "F",) != current.answer:
+        keep_shown(lambda: save(current.position, shown == "○ 正確"))
 else:
     labels = [label for label, _ in current.options]
-    for label, text in current.options:
-        st.checkbox(f"({label}) {text}", value=label in current.answer, key=f"{key}-{label}", on_change=on_multiple, args=(current.position, labels))
+    ticked = [
+        label
+        for label, text in current.options
+        if st.checkbox(f"({label}) {text}", value=label in current.answer, key=f"{key}-{label}", on_change=on_multiple, args=(current.position, labels))
+    ]
+    if sorted(ticked) != sorted(current.answer):
+        keep_shown(lambda: save(current.position, ticked))
 flag_key = f"{key}-flag"
-st.checkbox("⚑ 標記待檢查", value=current.flagged, key=flag_key, on_change=on_flag, args=(current.position, flag_key))
+if st.checkbox("⚑ 標記待檢查", value=current.flagged, key=flag_key, on_change=on_flag, args=(current.position, flag_key)) != current.flagged:
+    keep_shown(lambda: on_flag(current.position, flag_key))
 
 nav = st.columns([1, 1, 2])
 nav[0].button("← 上一題", key="prev", on_click=go_to, args=(max(0, current.position - 1),), disabled=current.position == 0)

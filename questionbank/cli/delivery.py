@@ -71,7 +71,12 @@ def user(args: argparse.Namespace) -> int:
 def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[list[str], dict[str, str]]:
     """The streamlit command line and environment for production: error details off, the cookie
     secret shared by every replica (QBANK_COOKIE_SECRET; Streamlit takes it only from its
-    environment or config file), no file watcher."""
+    environment or config file), no file watcher, and no full garbage collection after every
+    script run (runner.postScriptGC): a profile under load (benchmarks/load_bench.py --profile,
+    50 candidates answering every 2 s) spent about half of the server's CPU in that gc.collect()
+    and weakref callbacks it fires; without it the answer round trip fell from p95 12.8 s to
+    1.7 s on the same machine. A run's objects are freed by reference counting, and Python's
+    own generational collector still collects cycles."""
     import importlib.util
 
     # found, not imported: the library never imports the app
@@ -90,6 +95,7 @@ def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[lis
         "--browser.gatherUsageStats=false",
         "--client.toolbarMode=viewer",
         "--client.showErrorDetails=none",
+        "--runner.postScriptGC=false",
     ]
     env = dict(environ)
     if environ.get("QBANK_COOKIE_SECRET"):
@@ -99,14 +105,17 @@ def serve_command(port: int, address: str, environ: dict[str, str]) -> tuple[lis
 
 def serve(args: argparse.Namespace) -> int:
     import os
-    import subprocess
 
     from questionbank.delivery.database import open_database
 
     open_database()  # create or migrate the database first, so a bad URL is reported here, not in the browser
     command, env = serve_command(args.port, args.address, dict(os.environ))
     print(f"qbank: serving the exam app on http://{args.address}:{args.port} (health: /_stcore/health; Ctrl-C to stop)", file=sys.stderr)
-    return subprocess.call(command, env=env)
+    sys.stderr.flush()
+    # the server replaces this process (exec), so its pid is the server's: a signal to it (systemd's
+    # stop, kill -9 of a replica) reaches the server; a child would outlive a killed parent
+    os.execve(command[0], command, env)
+    return 0  # not reached
 
 
 def db(args: argparse.Namespace) -> int:
