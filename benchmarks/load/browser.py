@@ -191,8 +191,10 @@ class StreamlitBrowser:
             raise PageError(f"no button {label!r} to click")
         return await self._act(button.widget_id)
 
-    async def set(self, widget: Shown, value: str | bool) -> Run:
+    async def set(self, widget: Shown | None, value: str | bool) -> Run:
         """Choose an option, tick a box or type a text (and leave the field), as a person does."""
+        if widget is None or widget.disabled:
+            raise PageError("the field to fill in is not on the page")
         state = WidgetState(id=widget.widget_id)
         if isinstance(value, bool):
             state.bool_value = value
