@@ -169,6 +169,8 @@ class StreamlitBrowser:
     async def open(self, target: str) -> Run:
         """Type ``target`` (path and query) in the address bar: load the page, connect, run."""
         parts = urlsplit(target)
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()  # a new page load replaces the old page's reconnection
         await self._drop_socket()
         self.path, self.query = parts.path or "/", parts.query
         self.session_id = self.page_hash = ""
