@@ -169,6 +169,8 @@ class StreamlitBrowser:
     async def open(self, target: str) -> Run:
         """Type ``target`` (path and query) in the address bar: load the page, connect, run."""
         parts = urlsplit(target)
+        if self._reconnecting is not None:
+            self._reconnecting.cancel()  # a new page load replaces the old page's reconnection
         await self._drop_socket()
         self.path, self.query = parts.path or "/", parts.query
         self.session_id = self.page_hash = ""
@@ -191,8 +193,10 @@ class StreamlitBrowser:
             raise PageError(f"no button {label!r} to click")
         return await self._act(button.widget_id)
 
-    async def set(self, widget: Shown, value: str | bool) -> Run:
+    async def set(self, widget: Shown | None, value: str | bool) -> Run:
         """Choose an option, tick a box or type a text (and leave the field), as a person does."""
+        if widget is None or widget.disabled:
+            raise PageError("the field to fill in is not on the page")
         state = WidgetState(id=widget.widget_id)
         if isinstance(value, bool):
             state.bool_value = value
