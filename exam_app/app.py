@@ -29,10 +29,16 @@ page = st.navigation(candidate + examiner, position="hidden")
 
 SIZES = {"標準": 16, "大": 19, "特大": 22}
 with st.sidebar:
-    for title, pages in (("考生", candidate), ("考官", examiner)):
-        st.markdown(f"**{title}**")
-        for entry in pages:
-            st.page_link(entry, label=entry.title, icon=entry.icon)
+    if page.title == "作答":
+        # during an exam only the way home: the sidebar is the question navigator's, and each
+        # link is a message per run for every candidate of a hall (docs/load-testing.md)
+        me = st.query_params.get("me", "")
+        st.page_link(candidate[0], label="回首頁", icon=candidate[0].icon, query_params={"me": me} if me else None)
+    else:
+        for title, pages in (("考生", candidate), ("考官", examiner)):
+            st.markdown(f"**{title}**")
+            for entry in pages:
+                st.page_link(entry, label=entry.title, icon=entry.icon)
     size = st.radio("字級", list(SIZES), horizontal=True, key="font_size")
 # Captions darker than Streamlit's grey (4.5:1 contrast, WCAG 1.4.3), a visible keyboard focus
 # ring (WCAG 2.4.7) and the chosen text size for every page.

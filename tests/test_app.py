@@ -102,11 +102,13 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     (code,) = publishing.issue_access_codes(engine, "official-1", ["K001"])
     at = app()
     at.radio(key="mode").set_value("official").run()
-    at.text_input(key="access_code").input("WRONGCODE").run()
-    at.text_input(key="candidate_id").input("K001").run()
+    # the two fields are one form: nothing is sent before 開始正式考試
+    at.text_input(key="access_code").input("WRONGCODE")
+    at.text_input(key="candidate_id").input("K001")
     at.button(key="start_official").click().run()
     assert "准考碼或考生編號不正確" in texts(at)
-    at.text_input(key="access_code").input(code).run()
+    at.text_input(key="access_code").input(code)
+    at.text_input(key="candidate_id").input("K001")
     at.button(key="start_official").click().run()
     token = at.query_params["token"]
     for _ in range(6):

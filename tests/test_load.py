@@ -42,6 +42,9 @@ def test_fifty_candidates_on_two_replicas_one_killed_lose_no_acknowledged_answer
     # new session there knows no widget of the page, so the save must not hang on on_change
     not_saved = [(o.index, detail) for o in outcomes for kind, detail in o.errors if kind == "not-acknowledged"]
     assert not_saved == []
+    # nor must a click on 下一題 → or 開始正式考試 (no on_click registered there either)
+    not_taken = [(o.index, detail) for o in outcomes for kind, detail in o.errors if kind == "not-reached"]
+    assert not_taken == []
     # and every reload mid-exam brought back the same question with every saved answer
     assert all(o.resumed_ok for o in outcomes)
 
@@ -117,4 +120,50 @@ def test_an_answer_clicked_on_a_new_session_after_a_reconnect_is_saved(tmp_path:
     assert errors == [] and saved  # the page shows the ✓ at once
     engine = database.connect(url, migrate=False)
     assert attempts.state(engine, token).questions[0].answer != ()
+    engine.dispose()
+
+
+def test_buttons_and_the_navigator_clicked_on_a_new_session_after_a_reconnect_take_effect(tmp_path: Path):
+    """The same failover for moving: 下一題 → and a number in the question navigator, clicked on
+    a page whose session the server does not know, move to that question at once."""
+    from benchmarks.load.candidate import navigator
+
+    url = f"sqlite:///{tmp_path / 'q.sqlite3'}"
+    database.connect(url).dispose()
+    server = start_server(url, tmp_path, free_port())
+
+    async def failover(tab: StreamlitBrowser, name: str) -> None:
+        await tab._drop_socket()
+        tab.session_id = f"a-session-of-a-replica-that-died-{name}"
+        await tab._connect()
+
+    async def scenario() -> tuple[list[int | None], list[str], str]:
+        tab = StreamlitBrowser(f"http://127.0.0.1:{server.port}", assets=False)
+        seen: list[int | None] = []
+        try:
+            await tab.open("/")
+            run = await tab.click("開始練習")
+            seen.append(current(run)[0])
+            await failover(tab, "1")
+            run = await tab.click("下一題 →")
+            seen.append(current(run)[0])
+            await failover(tab, "2")
+            pills = navigator(run)
+            run = await tab.pick(pills, next(o for o in pills.options if o.startswith("5")))
+            seen.append(current(run)[0])
+            run = await tab.click("← 上一題")  # and on the same session, as before
+            seen.append(current(run)[0])
+            token = dict(p.split("=", 1) for p in tab.query.split("&")).get("token", "")
+            return seen, run.page.errors(), token
+        finally:
+            await tab.close()
+
+    try:
+        seen, errors, token = asyncio.run(scenario())
+    finally:
+        server.stop()
+    assert errors == []
+    assert seen == [0, 1, 4, 3]
+    engine = database.connect(url, migrate=False)
+    assert attempts.state(engine, token).current_position == 3
     engine.dispose()

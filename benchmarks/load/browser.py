@@ -51,7 +51,7 @@ FINISHED = ForwardMsg.ScriptFinishedStatus
 FINAL = (FINISHED.FINISHED_SUCCESSFULLY, FINISHED.FINISHED_WITH_COMPILE_ERROR, FINISHED.FINISHED_FRAGMENT_RUN_SUCCESSFULLY)
 # the frontend's reconnect probe: 100 ms, doubling, at most 4 s (constants of the 1.67 bundle)
 PROBE_FIRST, PROBE_MAX = 0.1, 4.0
-WIDGETS = ("radio", "checkbox", "selectbox", "text_input", "text_area", "number_input")
+WIDGETS = ("radio", "checkbox", "selectbox", "text_input", "text_area", "number_input", "button_group")
 
 
 class PageError(Exception):
@@ -132,7 +132,7 @@ def _shown(path: tuple[int, ...], element: Any) -> Shown:
         label=getattr(proto, "label", ""),
         text=text,
         widget_id=getattr(proto, "id", "") if kind in (*WIDGETS, "button", "download_button") else "",
-        options=tuple(getattr(proto, "options", ())) if kind in ("radio", "selectbox") else (),
+        options=tuple(getattr(proto, "options", ())) if kind in ("radio", "selectbox") else tuple(o.content for o in proto.options) if kind == "button_group" else (),
         disabled=bool(getattr(proto, "disabled", False)),
     )
 
@@ -202,6 +202,22 @@ class StreamlitBrowser:
             state.bool_value = value
         else:
             state.string_value = value
+        self.states[widget.widget_id] = state
+        return await self._act(None)
+
+    def fill(self, widget: Shown | None, value: str) -> None:
+        """Type into a field of a form: the frontend keeps the value until the form's submit
+        button sends it, with every other widget's state (no run before that)."""
+        if widget is None or widget.disabled:
+            raise PageError("the field to fill in is not on the page")
+        self.states[widget.widget_id] = WidgetState(id=widget.widget_id, string_value=value)
+
+    async def pick(self, widget: Shown | None, option: str) -> Run:
+        """Press one pill of a single-choice ``st.pills`` (the value sent is the option's text)."""
+        if widget is None or widget.disabled or option not in widget.options:
+            raise PageError(f"no option {option!r} to pick")
+        state = WidgetState(id=widget.widget_id)
+        state.string_array_value.data.append(option)
         self.states[widget.widget_id] = state
         return await self._act(None)
 
@@ -364,7 +380,14 @@ class StreamlitBrowser:
         wid = proto.id
         known = wid in self.states
         state = WidgetState(id=wid)
-        if kind in ("radio", "selectbox"):
+        if kind == "button_group":
+            if proto.set_value:
+                state.string_array_value.data.extend(proto.raw_values)
+            elif known or not proto.default:
+                return
+            else:
+                state.string_array_value.data.extend(proto.options[i].content for i in proto.default)
+        elif kind in ("radio", "selectbox"):
             if proto.set_value:
                 if not proto.HasField("raw_value"):
                     self.states.pop(wid, None)

@@ -76,10 +76,15 @@ def progress(run: Run) -> tuple[int, int] | None:
     return (int(match.group(1)), int(match.group(2))) if match else None
 
 
+def navigator(run: Run):
+    """The question navigator in the sidebar (one ``st.pills``: "1✓", "2·⚑", ...)."""
+    return next((e for e in run.page.all("button_group", sidebar=True) if e.label.startswith("題號導覽")), None)
+
+
 def shows_saved(run: Run, position: int) -> bool:
-    """The navigator button of ``position`` reads e.g. "7✓" (or "7✓⚑"): the page says it is saved."""
-    number = f"{position + 1}✓"
-    return any(b.label.startswith(number) for b in run.page.all("button", sidebar=True))
+    """The navigator's number of ``position`` reads e.g. "7✓" (or "7✓⚑"): the page says it is saved."""
+    shown = navigator(run)
+    return shown is not None and any(option.startswith(f"{position + 1}✓") for option in shown.options)
 
 
 class Candidate:
@@ -123,17 +128,21 @@ class Candidate:
             await self.browser.close()
 
     async def _start(self) -> None:
-        page = lambda: self.run.page  # noqa: E731 - the page after the last step
         if self.behaviour.mode == "official":
-            await self._step(
-                "mode", lambda: self.browser.set(page().find("radio", "模式"), "正式考試"), lambda run: run.page.find("text_input", "准考碼") is not None
-            )
-            await self._step("code", lambda: self.browser.set(page().find("text_input", "准考碼"), self.code), lambda run: True)
-            await self._step("id", lambda: self.browser.set(page().find("text_input", "考生編號"), self.outcome.candidate_id), lambda run: True)
-            label = "開始正式考試"
+            await self._step("start", self._start_official, lambda run: current(run) is not None)
         else:
-            label = "開始練習"
-        await self._step("start", lambda: self.browser.click(label), lambda run: current(run) is not None)
+            await self._step("start", lambda: self.browser.click("開始練習"), lambda run: current(run) is not None)
+
+    async def _start_official(self) -> Run:
+        """正式考試, then the code and the id (one form: typed without a run, sent by its
+        button); after a reload the page is back on its default mode, so choose it again."""
+        assert self.run is not None
+        if self.run.page.find("text_input", "准考碼") is None:
+            self.run = await self.browser.set(self.run.page.find("radio", "模式"), "正式考試")
+            self.outcome.steps.append(("mode", self.run.seconds))
+        self.browser.fill(self.run.page.find("text_input", "准考碼"), self.code)
+        self.browser.fill(self.run.page.find("text_input", "考生編號"), self.outcome.candidate_id)
+        return await self.browser.click("開始正式考試")
 
     async def _step(self, what: str, action, reached) -> Run:
         """Do ``action`` until the page shows ``reached``: a person repeats a click that did not

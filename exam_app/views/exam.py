@@ -74,15 +74,31 @@ def keep_shown(write) -> None:
         st.rerun()
 
 
+def follow(position: int) -> None:
+    """Go where a click the callbacks missed asked to go (after a failover the new session has
+    no on_change or on_click registered for the page the browser still shows); a refused move
+    shows its error once and is not retried in a loop."""
+    if error is None:
+        go_to(position)
+        st.rerun()
+
+
 def go_to(position: int) -> None:
     try:
         attempts.set_position(engine, token, position)
     except QbankError as error:
         st.session_state["exam_error"] = error
+    else:
+        st.session_state["nav_sync"] = True  # the next run's navigator shows where the candidate is
+        st.session_state["moved"] = True  # a button's on_click ran (see the buttons below)
     st.session_state.pop("confirm_submit", None)
 
 
 error = st.session_state.pop("exam_error", None)
+moved = st.session_state.pop("moved", False)
+nav_key = f"nav-{token}"
+if st.session_state.pop("nav_sync", False):
+    st.session_state[nav_key] = current.position  # before the navigator exists in this run
 if error is not None:
     show_error(error)
 
@@ -120,26 +136,31 @@ tick();
 with top[1]:
     countdown()
 
+def on_nav() -> None:
+    go_to(st.session_state[nav_key])
+
+
+def marks(position: int) -> str:
+    q = questions[position]
+    return f"{position + 1}{'✓' if q.answered else '·'}{'⚑' if q.flagged else ''}"
+
+
 with st.sidebar:
-    st.markdown("**題號導覽**　✓ 已作答　⚑ 待檢查　· 未作答")
-    # narrow buttons: the number must stay visible beside both marks (answered and flagged)
-    st.markdown(
-        "<style>section[data-testid='stSidebar'] div[data-testid='stButton'] button {padding: 0.2rem 0.1rem; min-height: 2.2rem;}</style>",
-        unsafe_allow_html=True,
+    # One element for the whole navigator (it was 25 buttons in 4 columns, 30 of the exam
+    # page's ~80 messages a run; every message costs the server an event-loop wake-up, found
+    # by profiling the load benchmark, docs/load-testing.md). Its identity is its key, so the
+    # marks may change between runs without resetting it.
+    picked = st.pills(
+        "題號導覽　✓ 已作答　⚑ 待檢查　· 未作答",
+        list(range(total)),
+        format_func=marks,
+        default=None if nav_key in st.session_state else current.position,
+        key=nav_key,
+        on_change=on_nav,
+        required=True,
     )
-    columns = st.columns(4)
-    for q in questions:
-        marks = ("✓" if q.answered else "·") + ("⚑" if q.flagged else "")
-        state_words = ("已作答" if q.answered else "未作答") + ("，待檢查" if q.flagged else "")
-        columns[q.position % 4].button(
-            f"{q.position + 1}{marks}",
-            key=f"nav-{q.position}",
-            on_click=go_to,
-            args=(q.position,),
-            type="primary" if q.position == current.position else "secondary",
-            width="stretch",
-            help=f"第 {q.position + 1} 題，{state_words}",
-        )
+    if picked is not None and picked != current.position:
+        follow(picked)  # a click on another replica after a failover: no on_change ran
 
 kind = {"single": "單選題", "multiple": "複選題", "true_false": "是非題"}[current.type]
 st.markdown(f"**第 {current.position + 1} 題**（{kind}，{current.duty} {current.duty_name}）")
@@ -181,8 +202,12 @@ if st.checkbox("⚑ 標記待檢查", value=current.flagged, key=flag_key, on_ch
     keep_shown(lambda: on_flag(current.position, flag_key))
 
 nav = st.columns([1, 1, 2])
-nav[0].button("← 上一題", key="prev", on_click=go_to, args=(max(0, current.position - 1),), disabled=current.position == 0)
-nav[1].button("下一題 →", key="next", on_click=go_to, args=(min(total - 1, current.position + 1),), disabled=current.position == total - 1)
+for column, button_key, label, target, disabled in (
+    (nav[0], "prev", "← 上一題", max(0, current.position - 1), current.position == 0),
+    (nav[1], "next", "下一題 →", min(total - 1, current.position + 1), current.position == total - 1),
+):
+    if column.button(label, key=button_key, on_click=go_to, args=(target,), disabled=disabled) and not moved:
+        follow(target)  # clicked on another replica after a failover: no on_click ran
 if nav[2].button("交卷", key="submit", type="primary"):
     st.session_state["confirm_submit"] = True
 

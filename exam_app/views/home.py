@@ -50,13 +50,16 @@ def go(token: str) -> None:
 
 
 if mode == "official":
-    code = st.text_input("准考碼", key="access_code")
-    candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
-    if st.button("開始正式考試", key="start_official", type="primary"):
-        try:
-            go(attempts.start_official(get_engine(), code, candidate))
-        except QbankError as error:
-            show_error(error)
+    # one form: typing the code and the id costs the server nothing until the start (a hall of
+    # candidates arrives in the same minute), and Enter in either field starts
+    with st.form("official_start", enter_to_submit=True, border=False):
+        code = st.text_input("准考碼", key="access_code")
+        candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
+        if st.form_submit_button("開始正式考試", key="start_official", type="primary"):
+            try:
+                go(attempts.start_official(get_engine(), code, candidate))
+            except QbankError as error:
+                show_error(error)
     st.stop()
 
 blueprint, problems = load_default_blueprint(standard_id)

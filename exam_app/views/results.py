@@ -45,7 +45,7 @@ verdict = verdicts.duty_verdicts(engine, state.form_id) if state.mode == "offici
 shown = verdict.numbers_shown(list(result["duties"]), form["rules"]) if verdict else dict.fromkeys(result["duties"], True)
 
 
-@st.cache_data(show_spinner="產生成績報告…", max_entries=200)
+@st.cache_data(show_spinner=False, max_entries=200)
 def report_pdf(token: str, revision: int, decided_at: float | None) -> bytes:
     # a submitted attempt changes only by rescoring or by its form's duty verdicts being decided,
     # so its report is cached by token, score revision and the time of the verdict
@@ -53,12 +53,18 @@ def report_pdf(token: str, revision: int, decided_at: float | None) -> bytes:
     return reports.candidate_report(results.candidate_report_data(get_engine(), token, loaded.standards))
 
 
+revision = len(challenges.revisions_of(engine, token))
+decided_at = verdict.decided_at if verdict else None
+# The PDF is made when the candidate presses the button (a callable: Streamlit runs it on the
+# download request), not on every showing of this page: a hall submits together, and making
+# every report at once was 13 % of the server's CPU under load (docs/load-testing.md).
 st.download_button(
     "下載成績報告（PDF）",
-    data=report_pdf(token, len(challenges.revisions_of(engine, token)), verdict.decided_at if verdict else None),
+    data=lambda: report_pdf(token, revision, decided_at),
     file_name=f"成績報告-{state.form_id}.pdf",
     mime="application/pdf",
     key="report_pdf",
+    on_click="ignore",  # downloading needs no run of this page
 )
 if state.submitted_by == "deadline":
     st.info("作答時間到，系統已自動交卷。")
