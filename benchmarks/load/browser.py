@@ -132,7 +132,11 @@ def _shown(path: tuple[int, ...], element: Any) -> Shown:
         label=getattr(proto, "label", ""),
         text=text,
         widget_id=getattr(proto, "id", "") if kind in (*WIDGETS, "button", "download_button") else "",
-        options=tuple(getattr(proto, "options", ())) if kind in ("radio", "selectbox") else tuple(o.content for o in proto.options) if kind == "button_group" else (),
+        options=tuple(getattr(proto, "options", ()))
+        if kind in ("radio", "selectbox")
+        else tuple(o.content for o in proto.options)
+        if kind == "button_group"
+        else (),
         disabled=bool(getattr(proto, "disabled", False)),
     )
 

@@ -136,6 +136,7 @@ tick();
 with top[1]:
     countdown()
 
+
 def on_nav() -> None:
     go_to(st.session_state[nav_key])
 
