@@ -31,7 +31,7 @@ def serious_violations(page) -> list[tuple[str, str, int]]:
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page)
-    return [(v["id"], v["impact"], len(v["nodes"])) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [(v["id"], v["impact"], len(v["nodes"]), [n["html"][:160] for n in v["nodes"]][:3]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
 
 
 def test_candidate_screens_numbers_letters_personal_code_and_accessibility(browser, tmp_path):  # noqa: F811
@@ -61,8 +61,15 @@ def test_candidate_screens_numbers_letters_personal_code_and_accessibility(brows
         page.get_by_text("⚑ 標記待檢查").click()
         settled(page)
         sidebar = page.locator("section[data-testid='stSidebar']")
-        assert sidebar.get_by_role("button", name="1✓⚑", exact=True).is_visible()
-        assert sidebar.get_by_role("button", name="2·", exact=True).is_visible()
+        # one radio group (st.pills): the current question is the checked one
+        navigator = sidebar.get_by_role("radiogroup", name="題號導覽", exact=False)
+        assert navigator.get_by_role("radio", name="1✓⚑", exact=True).get_attribute("aria-checked") == "true"
+        assert navigator.get_by_role("radio", name="2·", exact=True).is_visible()
+        navigator.get_by_role("radio", name="2·", exact=True).click()
+        wait_text(page, "第 2 題")
+        navigator.get_by_role("radio", name="1✓⚑", exact=True).click()
+        wait_text(page, "第 1 題")
+        settled(page)
         first_seen = main.get_by_text("(A)").first.inner_text()
         shots(page, "exam")
         assert serious_violations(page) == []

@@ -138,7 +138,13 @@ with top[1]:
 
 
 def on_nav() -> None:
-    go_to(st.session_state[nav_key])
+    picked = st.session_state[nav_key]
+    if picked is None:
+        # the browser dropped its selection (the chosen number's mark changed under it): show
+        # where the candidate is again rather than moving
+        st.session_state["nav_sync"] = True
+    else:
+        go_to(picked)
 
 
 def marks(position: int) -> str:
@@ -160,7 +166,9 @@ with st.sidebar:
         on_change=on_nav,
         required=True,
     )
-    if picked is not None and picked != current.position:
+    if picked is None:
+        st.session_state["nav_sync"] = True  # shown without a selection: select it next run
+    elif picked != current.position:
         follow(picked)  # a click on another replica after a failover: no on_change ran
 
 kind = {"single": "單選題", "multiple": "複選題", "true_false": "是非題"}[current.type]
