@@ -31,7 +31,11 @@ def serious_violations(page) -> list[tuple[str, str, int]]:
     from axe_playwright_python.sync_playwright import Axe
 
     result = Axe().run(page)
-    return [(v["id"], v["impact"], len(v["nodes"]), [n["html"][:160] for n in v["nodes"]][:3]) for v in result.response["violations"] if v["impact"] in ("serious", "critical")]
+    return [
+        (v["id"], v["impact"], len(v["nodes"]), [n["html"][:160] for n in v["nodes"]][:3])
+        for v in result.response["violations"]
+        if v["impact"] in ("serious", "critical")
+    ]
 
 
 def test_candidate_screens_numbers_letters_personal_code_and_accessibility(browser, tmp_path):  # noqa: F811
