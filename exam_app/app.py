@@ -43,7 +43,8 @@ with st.sidebar:
 # Captions darker than Streamlit's grey (4.5:1 contrast, WCAG 1.4.3), a visible keyboard focus
 # ring (WCAG 2.4.7) and the chosen text size for every page; the exam's current question number
 # white on dark red (Streamlit's selected pill, red on pink and darker when hovered, falls below
-# 4.5:1). One style element for all: each element is a message per run.
+# 4.5:1); no 'Press Enter to submit form' under text fields (Streamlit writes it in English only).
+# One style element for all: each element is a message per run.
 st.markdown(
     f"""<style>
 html {{ font-size: {SIZES[size]}px; }}
@@ -52,6 +53,7 @@ html {{ font-size: {SIZES[size]}px; }}
 section[data-testid="stSidebar"] button[data-variant="pills"][aria-checked="true"],
 section[data-testid="stSidebar"] button[data-variant="pills"][aria-checked="true"]:hover {{ background: #9b1c1c; border-color: #9b1c1c; }}
 section[data-testid="stSidebar"] button[data-variant="pills"][aria-checked="true"] p {{ color: #fff; }}
+[data-testid="InputInstructions"] {{ display: none; }}
 </style>""",
     unsafe_allow_html=True,
 )

@@ -101,8 +101,7 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     publishing.publish(engine, "official-1", snaps, Rules(), kind="official", standard=standard, title="正式", time_limit_minutes=30)
     (code,) = publishing.issue_access_codes(engine, "official-1", ["K001"])
     at = app()
-    at.radio(key="mode").set_value("official").run()
-    # the two fields are one form: nothing is sent before 開始正式考試
+    # the official exam is on the home page (an expander) as one form: nothing is sent before 開始正式考試
     at.text_input(key="access_code").input("WRONGCODE")
     at.text_input(key="candidate_id").input("K001")
     at.button(key="start_official").click().run()

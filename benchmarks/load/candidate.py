@@ -101,7 +101,7 @@ class Candidate:
         out.began = time.time()
         started = time.monotonic()
         try:
-            await self._step("home", lambda: self.browser.open("/"), lambda run: run.page.find("radio", "模式") is not None)
+            await self._step("home", lambda: self.browser.open("/"), lambda run: run.page.find("text_input", "准考碼") is not None)
             await self._start()
             out.attempt_seconds = time.monotonic() - started
             out.token = dict(p.split("=", 1) for p in self.browser.query.split("&") if "=" in p).get("token", "")
@@ -134,12 +134,9 @@ class Candidate:
             await self._step("start", lambda: self.browser.click("開始練習"), lambda run: current(run) is not None)
 
     async def _start_official(self) -> Run:
-        """正式考試, then the code and the id (one form: typed without a run, sent by its
-        button); after a reload the page is back on its default mode, so choose it again."""
+        """Open 參加正式考試 (the browser alone: an expander), type the code and the id (one
+        form: no run while typing) and press 開始正式考試, which sends them."""
         assert self.run is not None
-        if self.run.page.find("text_input", "准考碼") is None:
-            self.run = await self.browser.set(self.run.page.find("radio", "模式"), "正式考試")
-            self.outcome.steps.append(("mode", self.run.seconds))
         self.browser.fill(self.run.page.find("text_input", "准考碼"), self.code)
         self.browser.fill(self.run.page.find("text_input", "考生編號"), self.outcome.candidate_id)
         return await self.browser.click("開始正式考試")

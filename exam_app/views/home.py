@@ -35,32 +35,33 @@ for open_attempt in practice.attempts_in_progress(history):
         "views/exam.py", label=f"繼續作答：{open_attempt['title']}", icon=":material/play_arrow:", query_params={"token": open_attempt["token"], "me": me}
     )
 
+
+def go(token: str) -> None:
+    st.switch_page("views/exam.py", query_params={"token": token, "me": me})
+
+
+# The official exam first, in a section that opens in the browser (no run) and one form (no run
+# while typing): a hall of candidates arriving in the same minute costs the server one run each
+# before the start (docs/load-testing.md). A hall's link can open it: /?mode=official
+official = st.expander("**參加正式考試**（請輸入監考人員發給您的准考碼）", expanded=params.get("mode") == "official")
+with official, st.form("official_start", enter_to_submit=True, border=False):
+    code = st.text_input("准考碼", key="access_code")
+    candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
+    if st.form_submit_button("開始正式考試", key="start_official", type="primary"):
+        try:
+            go(attempts.start_official(get_engine(), code, candidate))
+        except QbankError as error:
+            show_error(error)
+
+st.subheader("練習")
 standards = current_standards()
 chosen = params.get("std") if params.get("std") in standards else None
 standard = choose_standard("standard", default=chosen)
 standard_id = standard.id
 if params.get("std") != standard_id:
     st.query_params["std"] = standard_id
-modes = {"default": "模擬測驗（預設藍圖）", "duties": "指定職責練習", "weakest": "弱項加強練習（依歷次作答）", "official": "正式考試"}
-mode = st.radio("模式", list(modes), format_func=modes.get, key="mode")
-
-
-def go(token: str) -> None:
-    st.switch_page("views/exam.py", query_params={"token": token, "me": me})
-
-
-if mode == "official":
-    # one form: typing the code and the id costs the server nothing until the start (a hall of
-    # candidates arrives in the same minute), and Enter in either field starts
-    with st.form("official_start", enter_to_submit=True, border=False):
-        code = st.text_input("准考碼", key="access_code")
-        candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
-        if st.form_submit_button("開始正式考試", key="start_official", type="primary"):
-            try:
-                go(attempts.start_official(get_engine(), code, candidate))
-            except QbankError as error:
-                show_error(error)
-    st.stop()
+modes = {"default": "模擬測驗（預設藍圖）", "duties": "指定職責練習", "weakest": "弱項加強練習（依歷次作答）"}
+mode = st.radio("練習模式", list(modes), format_func=modes.get, key="mode")
 
 blueprint, problems = load_default_blueprint(standard_id)
 if blueprint is None:
