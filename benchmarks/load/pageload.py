@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gzip
 import re
+import zlib
 from dataclasses import dataclass, field
 from http.cookies import SimpleCookie
 from urllib.parse import urlsplit
@@ -22,6 +24,17 @@ CONNECTIONS_PER_PAGE = 6
 USER_AGENT = "Mozilla/5.0 (X11; Linux x86_64) qbank-load/1 (Streamlit protocol client)"
 # the static files index.html names: its module script, module preloads, stylesheet, font, icon
 ASSET = re.compile(r"""(?:src|href)="\./((?:static/[^"]+)|favicon\.png)\"""")
+
+
+def decoded(response: Response) -> bytes:
+    """The body as the browser reads it: HAProxy compresses (gzip) what the balancer sends; the
+    bytes counted are the ones on the wire."""
+    encoding = (response.header("content-encoding") or "").lower()
+    if encoding == "gzip":
+        return gzip.decompress(response.body)
+    if encoding == "deflate":
+        return zlib.decompress(response.body)
+    return response.body
 
 
 class HttpError(Exception):
@@ -165,11 +178,13 @@ class BrowserHttp:
             if response.status == 200:
                 if response.header("etag"):
                     self.cache[path] = response.header("etag") or ""
-                self.document = response.body.decode("utf-8", "replace")
+                self.document = decoded(response).decode("utf-8", "replace")
             if not assets:
                 return
             base = path.rsplit("/", 1)[0]
             wanted = [f"{base}/{name}" for name in dict.fromkeys(ASSET.findall(self.document))]
+            if not wanted:  # never measure a page load that silently fetched no static file
+                raise HttpError(f"GET {target}: the document names no static file")
             missing = [w for w in wanted if w not in self.cache]
             queue: asyncio.Queue[str] = asyncio.Queue()
             for w in missing:
