@@ -139,6 +139,11 @@ def test_practice_exam_in_a_real_browser_with_a_reload(browser, tmp_path):
         wait_text(page, "題目檢討")
         shot(page, "5-results")
         assert attempts.state(engine, token).submitted
+        # the PDF is made when it is asked for (a callable behind the button), and it is the report
+        with page.expect_download(timeout=60_000) as download:
+            page.get_by_role("button", name="下載成績報告（PDF）").click()
+        pdf = Path(download.value.path()).read_bytes()
+        assert pdf.startswith(b"%PDF") and download.value.suggested_filename.endswith(".pdf")
         engine.dispose()
 
 
