@@ -157,7 +157,10 @@ class Candidate:
                     self.outcome.steps.append((what, run.seconds))
                     return run
                 else:
-                    self.outcome.errors.append(("not-reached", f"{what}: try {attempt}"))
+                    # a click sent while the socket dropped goes with the dying server (the
+                    # frontend does not resend a trigger): told apart from a click a live page ignored
+                    kind = "not-reached-reconnecting" if run.reconnects else "not-reached"
+                    self.outcome.errors.append((kind, f"{what}: try {attempt}"))
             except STEP_FAILED as exc:
                 self.outcome.errors.append(("timeout" if isinstance(exc, TimeoutError) else "request-failed", f"{what}: {type(exc).__name__} {exc}"[:300]))
                 await self._recover()
