@@ -126,6 +126,29 @@ def test_official_exam_never_shows_keys_or_rationales(db_url, bank):
     engine.dispose()
 
 
+def test_hall_link_shows_the_official_start_alone_and_starts(db_url, bank):
+    standard = bank.standards["KMC3332-002v1"]
+    items = [i for _, i in bank.items if i.standard == standard.id and i.status == "active"][:3]
+    engine = database.connect(db_url)
+    publishing.publish(
+        engine, "hall-1", [snapshot(i, standard) for i in items], Rules(), kind="official", standard=standard, title="正式", time_limit_minutes=30
+    )
+    (code,) = publishing.issue_access_codes(engine, "hall-1", ["H001"])
+    at = app(mode="official")
+    # no practice section, no personal code, no page list: only the form (and the way to practice)
+    assert [t.key for t in at.text_input] == ["access_code", "candidate_id"]
+    assert not at.selectbox and not at.expander and "me" not in at.query_params
+    assert [r.key for r in at.radio] == ["font_size"]
+    assert "練習" not in "".join(s.value for s in at.subheader)
+    at.text_input(key="access_code").input(code.lower())
+    at.text_input(key="candidate_id").input("H001")
+    at.button(key="start_official").click().run()
+    token = at.query_params["token"]
+    assert attempts.state(engine, token).candidate_id == "H001"
+    assert at.button(key="next") is not None
+    engine.dispose()
+
+
 @pytest.mark.parametrize("page", ["views/bank.py", "views/blueprints.py", "views/cohort.py", "views/standard_setting.py"])
 def test_examiner_pages_refuse_without_login(db_url, page):
     at = app()

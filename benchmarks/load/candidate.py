@@ -101,7 +101,9 @@ class Candidate:
         out.began = time.time()
         started = time.monotonic()
         try:
-            await self._step("home", lambda: self.browser.open("/"), lambda run: run.page.find("text_input", "准考碼") is not None)
+            # an official candidate opens the hall's link (README, running an exam hall)
+            home = "/?mode=official" if self.behaviour.mode == "official" else "/"
+            await self._step("home", lambda: self.browser.open(home), lambda run: run.page.find("text_input", "准考碼") is not None)
             await self._start()
             out.attempt_seconds = time.monotonic() - started
             out.token = dict(p.split("=", 1) for p in self.browser.query.split("&") if "=" in p).get("token", "")
@@ -134,8 +136,8 @@ class Candidate:
             await self._step("start", lambda: self.browser.click("開始練習"), lambda run: current(run) is not None)
 
     async def _start_official(self) -> Run:
-        """Open 參加正式考試 (the browser alone: an expander), type the code and the id (one
-        form: no run while typing) and press 開始正式考試, which sends them."""
+        """Type the code and the id (one form: no run while typing) and press 開始正式考試,
+        which sends them."""
         assert self.run is not None
         self.browser.fill(self.run.page.find("text_input", "准考碼"), self.code)
         self.browser.fill(self.run.page.find("text_input", "考生編號"), self.outcome.candidate_id)

@@ -13,6 +13,33 @@ if params.get("token"):
     # a link (or a reload) that carries an attempt token goes straight back to that attempt
     st.switch_page("views/exam.py", query_params={"token": params["token"], "me": params.get("me", "")})
 
+
+def go(token: str, me: str = "") -> None:
+    st.switch_page("views/exam.py", query_params={"token": token, "me": me} if me else {"token": token})
+
+
+def official_form() -> None:
+    """准考碼, 考生編號 and 開始正式考試 as one form: nothing is sent while typing."""
+    with st.form("official_start", enter_to_submit=True, border=False):
+        code = st.text_input("准考碼", key="access_code")
+        candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
+        if st.form_submit_button("開始正式考試", key="start_official", type="primary"):
+            try:
+                go(attempts.start_official(get_engine(), code, candidate))
+            except QbankError as error:
+                show_error(error)
+
+
+if params.get("mode") == "official":
+    # The hall's link (/?mode=official): the official start alone. Hundreds of candidates open it
+    # in the same minute, and the first run of this page is most of what each costs the server
+    # before the start: no personal code, history, standards or blueprint here (docs/load-testing.md).
+    st.subheader("參加正式考試")
+    st.caption("請輸入監考人員發給您的准考碼與您的考生編號。")
+    official_form()
+    st.page_link("views/home.py", label="不是正式考試？前往練習", icon=":material/school:")
+    st.stop()
+
 # Practice history hangs on a personal code in the URL: no sign-up to try, and a code a person
 # can write down to see the same history on another device or after losing the link.
 me = practice.personal_code(params.get("me", "")) or practice.new_personal_code()
@@ -35,23 +62,9 @@ for open_attempt in practice.attempts_in_progress(history):
         "views/exam.py", label=f"繼續作答：{open_attempt['title']}", icon=":material/play_arrow:", query_params={"token": open_attempt["token"], "me": me}
     )
 
-
-def go(token: str) -> None:
-    st.switch_page("views/exam.py", query_params={"token": token, "me": me})
-
-
-# The official exam first, in a section that opens in the browser (no run) and one form (no run
-# while typing): a hall of candidates arriving in the same minute costs the server one run each
-# before the start (docs/load-testing.md). A hall's link can open it: /?mode=official
-official = st.expander("**參加正式考試**（請輸入監考人員發給您的准考碼）", expanded=params.get("mode") == "official")
-with official, st.form("official_start", enter_to_submit=True, border=False):
-    code = st.text_input("准考碼", key="access_code")
-    candidate = st.text_input("考生編號", key="candidate_id", max_chars=100)
-    if st.form_submit_button("開始正式考試", key="start_official", type="primary"):
-        try:
-            go(attempts.start_official(get_engine(), code, candidate))
-        except QbankError as error:
-            show_error(error)
+# The official exam, in a section that opens in the browser (no run); a hall's link shows it alone.
+with st.expander("**參加正式考試**（請輸入監考人員發給您的准考碼）"):
+    official_form()
 
 st.subheader("練習")
 standards = current_standards()
@@ -97,4 +110,4 @@ if st.button("開始練習", key="start_practice", type="primary", disabled=mode
     except QbankError as error:
         show_error(error)
     else:
-        go(token)
+        go(token, me)
