@@ -43,3 +43,16 @@ def database_url(request, tmp_path):
     if request.param == "sqlite":
         return f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
     return fresh_postgres()
+
+
+@pytest.fixture
+def db_url(tmp_path, monkeypatch):
+    """The app's environment on a fresh SQLite file under tmp_path/var (the working directory)."""
+    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
+    monkeypatch.setenv("QBANK_DATABASE_URL", url)
+    monkeypatch.setenv("QBANK_STANDARDS", str(ROOT / "standards"))
+    monkeypatch.setenv("QBANK_ITEMS", str(ROOT / "items"))
+    monkeypatch.setenv("QBANK_BLUEPRINTS", str(ROOT / "blueprints"))
+    monkeypatch.setenv("QBANK_DEBUG", "1")  # exceptions reach AppTest instead of the guard
+    monkeypatch.chdir(tmp_path)  # the editor saves blueprints under ./var/
+    return url

@@ -15,18 +15,6 @@ from tests.conftest import ROOT
 APP = str(ROOT / "exam_app" / "app.py")
 
 
-@pytest.fixture
-def db_url(tmp_path, monkeypatch):
-    url = f"sqlite:///{tmp_path / 'var' / 'qbank.sqlite3'}"
-    monkeypatch.setenv("QBANK_DATABASE_URL", url)
-    monkeypatch.setenv("QBANK_STANDARDS", str(ROOT / "standards"))
-    monkeypatch.setenv("QBANK_ITEMS", str(ROOT / "items"))
-    monkeypatch.setenv("QBANK_BLUEPRINTS", str(ROOT / "blueprints"))
-    monkeypatch.setenv("QBANK_DEBUG", "1")  # exceptions reach AppTest instead of the guard
-    monkeypatch.chdir(tmp_path)  # the editor saves blueprints under ./var/
-    return url
-
-
 @pytest.fixture(scope="module")
 def bank():
     _, loaded = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")

@@ -8,7 +8,7 @@ import pytest
 
 from questionbank.delivery import accounts, database, publishing
 from questionbank.delivery import standard_setting as ss
-from tests.test_app import app, db_url, login, texts  # noqa: F401  (db_url is a fixture)
+from tests.test_app import app, login, texts
 from tests.test_delivery import shipped  # noqa: F401  (a fixture)
 from tests.test_standard_setting import OWNER, P1, P2, PASSWORD, _form
 

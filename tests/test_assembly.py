@@ -18,7 +18,7 @@ from questionbank.checks.runner import validate_bank
 from questionbank.cli import main
 from questionbank.feasibility import count_gaps
 from questionbank.forms import check_form, check_parallel, form_documents
-from questionbank.items import Item
+from tests.synthetic_items import synthetic_item
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -35,24 +35,7 @@ def synthetic(standard, per_task=4, seed=1, **overrides):
     for duty in standard.duties:
         for task in duty.tasks:
             for n in range(per_task):
-                kind = rng.choice(["single"] * 7 + ["multiple"] * 2 + ["true_false"])
-                items.append(
-                    Item(
-                        id=f"{task.code}-{n}",
-                        standard=standard.id,
-                        task=task.code,
-                        competencies=("K01",),
-                        type=kind,
-                        stem=f"{task.code} {n}",
-                        options=(("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")) if kind != "true_false" else (),
-                        answer="A" if kind == "single" else (("A", "B") if kind == "multiple" else True),
-                        rationale="r",
-                        status="active",
-                        cognitive_level=rng.choice(["remember", "understand", "apply", "analyze"]),
-                        difficulty=rng.choice(["easy", "medium", "hard"]),
-                        **overrides,
-                    )
-                )
+                items.append(synthetic_item(rng, standard.id, task.code, n, ["single"] * 7 + ["multiple"] * 2 + ["true_false"], **overrides))
     return items
 
 

@@ -25,6 +25,7 @@ from questionbank.feasibility import count_gaps, eligible_items, repairs, writin
 from questionbank.forms import check_form, check_parallel
 from questionbank.items import Item
 from questionbank.problems import REPAIR_TEXT
+from tests.synthetic_items import synthetic_item
 
 ROOT = Path(__file__).resolve().parent.parent
 CASES = sorted(p for p in (ROOT / "tests" / "cases" / "infeasible").iterdir() if p.is_dir())
@@ -150,23 +151,7 @@ def random_bank(standard, rng: random.Random) -> list[Item]:
     items = []
     for task in standard.tasks:
         for n in range(rng.randint(1, 6)):
-            kind = rng.choice(["single"] * 6 + ["multiple"] * 3 + ["true_false"])
-            items.append(
-                Item(
-                    id=f"{task}-{n}",
-                    standard=standard.id,
-                    task=task,
-                    competencies=("K01",),
-                    type=kind,
-                    stem=f"{task} {n}",
-                    options=(("A", "a"), ("B", "b"), ("C", "c"), ("D", "d")) if kind != "true_false" else (),
-                    answer="A" if kind == "single" else (("A", "B") if kind == "multiple" else True),
-                    rationale="r",
-                    status="active",
-                    cognitive_level=rng.choice(["remember", "understand", "apply", "analyze"]),
-                    difficulty=rng.choice(["easy", "medium", "hard"]),
-                )
-            )
+            items.append(synthetic_item(rng, standard.id, task, n, ["single"] * 6 + ["multiple"] * 3 + ["true_false"]))
     ids = [i.id for i in items]
     for _ in range(rng.randint(0, 6)):  # a few enemy pairs, declared on both sides
         a, b = rng.sample(ids, 2)

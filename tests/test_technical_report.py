@@ -184,21 +184,11 @@ def test_cli_report_technical_from_the_database_and_from_a_responses_csv(tmp_pat
     assert main(["report", "-o", str(tmp_path / "x.pdf")]) == 2
 
 
-def test_the_analysis_page_sorts_by_flag_shows_distractors_and_what_candidates_see(tmp_path, monkeypatch, bank):
+def test_the_analysis_page_sorts_by_flag_shows_distractors_and_what_candidates_see(db_url, bank):
     from questionbank.delivery import accounts
     from tests.test_app import app, login
 
-    url = f"sqlite:///{tmp_path / 'var' / 'q.sqlite3'}"
-    for name, value in {
-        "QBANK_DATABASE_URL": url,
-        "QBANK_STANDARDS": str(ROOT / "standards"),
-        "QBANK_ITEMS": str(ROOT / "items"),
-        "QBANK_BLUEPRINTS": str(ROOT / "blueprints"),
-        "QBANK_DEBUG": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    engine = database.connect(url)
+    engine = database.connect(db_url)
     accounts.add_examiner(engine, "考官庚", "right password 123")
     snaps, _ = simulate_official_form(engine, bank, candidates=120, miskeyed=(MISKEYED,))
     engine.dispose()

@@ -103,18 +103,8 @@ def test_the_candidate_report_follows_the_verdict(tmp_path, bank):
     engine.dispose()
 
 
-def test_the_results_page_shows_bands_only_for_duties_without_added_value(tmp_path, monkeypatch, bank):
-    url = f"sqlite:///{tmp_path / 'var' / 'q.sqlite3'}"
-    for name, value in {
-        "QBANK_DATABASE_URL": url,
-        "QBANK_STANDARDS": str(ROOT / "standards"),
-        "QBANK_ITEMS": str(ROOT / "items"),
-        "QBANK_BLUEPRINTS": str(ROOT / "blueprints"),
-        "QBANK_DEBUG": "1",
-    }.items():
-        monkeypatch.setenv(name, value)
-    monkeypatch.chdir(tmp_path)
-    engine = database.connect(url)
+def test_the_results_page_shows_bands_only_for_duties_without_added_value(db_url, bank):
+    engine = database.connect(db_url)
     _, tokens = simulate_official_form(engine, bank, candidates=120)
     _, few = simulate_official_form(engine, bank, form_id="few", candidates=30, title="少數考生")
     result = results.result(engine, tokens[0])

@@ -177,6 +177,14 @@ def _require_owner(row: dict[str, Any], by: str) -> None:
         raise AccessDenied("study-owner-only", f"only the study's owner ({row['owner']}) does this", "by")
 
 
+def _owned_open_study(conn: Connection, study_id: int, by: str) -> dict[str, Any]:
+    """The study's row, locked, for a change its owner makes while it is open."""
+    row = _study_row(conn, study_id, lock=True)
+    _require_owner(row, by)
+    _require_open(row)
+    return row
+
+
 def _require_open(row: dict[str, Any], round_: int | None = None) -> None:
     """Refuse a change to a closed study, or to a round that is over."""
     if row["closed_at"] is not None:
@@ -231,9 +239,7 @@ def invite(engine: Engine, study_id: int, by: str, names: list[str], now: float 
     Every unknown name and every account without the examiner role is reported at once."""
     now = time.time() if now is None else now
     with db.writing(engine) as conn:
-        row = _study_row(conn, study_id, lock=True)
-        _require_owner(row, by)
-        _require_open(row)
+        row = _owned_open_study(conn, study_id, by)
         if row["round"] != 1:
             raise RequestInvalid("study-step-invalid", "panelists join in round 1, before the panel's first ratings are summarised", "names")
         found, problems = [], []
@@ -273,9 +279,7 @@ def withdraw(engine: Engine, study_id: int, by: str, name: str, now: float | Non
     """Take a panelist off an open study (owner only): their ratings are kept but count in no result."""
     now = time.time() if now is None else now
     with db.writing(engine) as conn:
-        row = _study_row(conn, study_id, lock=True)
-        _require_owner(row, by)
-        _require_open(row)
+        _owned_open_study(conn, study_id, by)
         _require_panelist(conn, study_id, name)
         conn.execute(
             update(db.study_panelists)
@@ -358,9 +362,7 @@ def open_round_two(engine: Engine, study_id: int, by: str, now: float | None = N
     panelist's round-2 ratings start as their round-1 ones, which stay as they are."""
     now = time.time() if now is None else now
     with db.writing(engine) as conn:
-        row = _study_row(conn, study_id, lock=True)
-        _require_owner(row, by)
-        _require_open(row)
+        row = _owned_open_study(conn, study_id, by)
         if row["round"] != 1:
             raise RequestInvalid("study-step-invalid", "round 2 is open already", "round")
         study_ = _study(conn, row)
@@ -383,9 +385,7 @@ def close_study(engine: Engine, study_id: int, by: str, now: float | None = None
     ratings and judgements never change again."""
     now = time.time() if now is None else now
     with db.writing(engine) as conn:
-        row = _study_row(conn, study_id, lock=True)
-        _require_owner(row, by)
-        _require_open(row)
+        row = _owned_open_study(conn, study_id, by)
         if row["round"] != 2:
             raise RequestInvalid("study-step-invalid", "close round 1 and hold round 2 before closing the study", "round")
         _, snapshots = load_form(conn, row["form_id"])
