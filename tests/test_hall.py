@@ -10,24 +10,12 @@ import signal
 import subprocess
 import sys
 import time
-import urllib.request
 
+from benchmarks.load.hall import wait_healthy
 from questionbank.delivery import attempts, database
 from tests.conftest import ROOT, fresh_postgres, need
 from tests.test_browser import browser, free_port, wait_text  # noqa: F401  (browser is a fixture)
 from tests.test_browser_ux import settled
-
-
-def _wait_healthy(url: str, seconds: float = 60) -> None:
-    deadline = time.time() + seconds
-    while time.time() < deadline:
-        try:
-            with urllib.request.urlopen(url, timeout=1) as response:
-                if response.read() == b"ok":
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise RuntimeError(f"{url} never became healthy")
 
 
 def test_a_replica_killed_mid_exam_loses_no_answer(browser, tmp_path):  # noqa: F811
@@ -66,9 +54,9 @@ def test_a_replica_killed_mid_exam_loses_no_answer(browser, tmp_path):  # noqa: 
     proxy = subprocess.Popen(["haproxy", "-f", str(tmp_path / "haproxy.cfg")], cwd=tmp_path, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         for port in ports:
-            _wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
+            wait_healthy(f"http://127.0.0.1:{port}/_stcore/health")
         base = f"http://127.0.0.1:{front}"
-        _wait_healthy(f"{base}/_stcore/health")
+        wait_healthy(f"{base}/_stcore/health")
         time.sleep(3)  # HAProxy's own health checks mark both replicas up
         context = browser.new_context(viewport={"width": 1280, "height": 900}, locale="zh-TW")
         page = context.new_page()

@@ -168,23 +168,11 @@ def record_review(
 
 
 def reviews_of(engine: Engine, item_id: str) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        return [
-            dict(r)
-            for r in conn.execute(
-                select(db.item_reviews).where(db.item_reviews.c.item_id == item_id).order_by(db.item_reviews.c.reviewed_at, db.item_reviews.c.id)
-            ).mappings()
-        ]
+    return db.log_rows(engine, db.item_reviews, "item_id", item_id, "reviewed_at")
 
 
 def history_of(engine: Engine, item_id: str) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        return [
-            dict(r)
-            for r in conn.execute(
-                select(db.item_history).where(db.item_history.c.item_id == item_id).order_by(db.item_history.c.at, db.item_history.c.id)
-            ).mappings()
-        ]
+    return db.log_rows(engine, db.item_history, "item_id", item_id, "at")
 
 
 def may_activate(engine: Engine, item: Item) -> tuple[bool, str]:

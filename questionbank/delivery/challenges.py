@@ -183,13 +183,7 @@ def amended_earned(key: AnswerKey, snapshots: list[dict[str, Any]], amendments: 
 
 
 def amendments_of(engine: Engine, form_id: str) -> list[dict[str, Any]]:
-    with engine.connect() as conn:
-        return [
-            dict(r)
-            for r in conn.execute(
-                select(db.amendments).where(db.amendments.c.form_id == form_id).order_by(db.amendments.c.ruled_at, db.amendments.c.id)
-            ).mappings()
-        ]
+    return db.log_rows(engine, db.amendments, "form_id", form_id, "ruled_at")
 
 
 def current_scores(engine: Engine, form_id: str, snapshots: list[dict[str, Any]], rules: Any, responses: np.ndarray) -> Any:
@@ -345,10 +339,4 @@ def set_cut(
 
 def cut_decisions(engine: Engine, form_id: str) -> list[dict[str, Any]]:
     """Every decision on a form's cut, oldest first."""
-    with engine.connect() as conn:
-        return [
-            dict(r)
-            for r in conn.execute(
-                select(db.cut_decisions).where(db.cut_decisions.c.form_id == form_id).order_by(db.cut_decisions.c.decided_at, db.cut_decisions.c.id)
-            ).mappings()
-        ]
+    return db.log_rows(engine, db.cut_decisions, "form_id", form_id, "decided_at")

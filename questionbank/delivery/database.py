@@ -14,6 +14,7 @@ import weakref
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from sqlalchemy import (
     Boolean,
@@ -30,6 +31,7 @@ from sqlalchemy import (
     UniqueConstraint,
     create_engine,
     event,
+    select,
     text,
 )
 
@@ -433,6 +435,14 @@ def writing(engine: Engine) -> Iterator[Connection]:
     else:
         with writer.begin() as conn:
             yield conn
+
+
+def log_rows(engine: Engine, table: Table, key: str, value: Any, at: str) -> list[dict[str, Any]]:
+    """The rows of an append-only log whose ``key`` column is ``value``, in the order they were
+    written (``at``, then id: two rows of one second keep their order)."""
+    query = select(table).where(table.c[key] == value).order_by(table.c[at], table.c.id)
+    with engine.connect() as conn:
+        return [dict(r) for r in conn.execute(query).mappings()]
 
 
 def upgrade(engine: Engine, revision: str = "head") -> None:
