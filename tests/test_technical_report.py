@@ -76,6 +76,9 @@ def test_the_technical_report_shows_the_numbers_the_library_computed(tmp_path, b
     assert pdf.startswith(b"%PDF-")
     lines, pages = lines_of(pdf)
     assert pages >= 3
+    # every page says which of how many it is, in page order
+    footers = [re.search(r"第 (\d+) 頁，共 (\d+) 頁", line) for line in lines]
+    assert [m.groups() for m in footers if m] == [(str(n), str(pages)) for n in range(1, pages + 1)]
 
     assert "試卷技術報告" in lines[0]
     assert line_with(lines, "考生人數").split()[1] == "120"

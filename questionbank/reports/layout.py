@@ -132,7 +132,7 @@ def _build(story: list[Any], data: dict[str, Any], font: str, title: str) -> tup
         invariant=1,  # no timestamp or random id: the same data gives the same bytes
     )
 
-    def footer(canvas: Any, document: Any) -> None:
+    def footer(canvas: Any, total: int) -> None:
         canvas.saveState()
         canvas.setStrokeColor(colors.HexColor("#999999"))
         canvas.setLineWidth(0.4)
@@ -140,11 +140,35 @@ def _build(story: list[Any], data: dict[str, Any], font: str, title: str) -> tup
         canvas.setFont(font, 7.5)
         canvas.setFillColor(colors.HexColor("#444444"))
         canvas.drawString(margin, 10 * mm, f"試卷雜湊值（SHA-256）：{data['form_sha256']}")
-        canvas.drawRightString(A4[0] - margin, 10 * mm, f"第 {document.page} 頁")
+        canvas.drawRightString(A4[0] - margin, 10 * mm, f"第 {canvas.getPageNumber()} 頁，共 {total} 頁")
         canvas.restoreState()
 
-    doc.build(story, onFirstPage=footer, onLaterPages=footer)
+    doc.build(story, canvasmaker=_canvas_with_page_total(footer))
     return buffer.getvalue(), doc.page
+
+
+def _canvas_with_page_total(footer: Any) -> Any:
+    """A canvas that holds every page until the document ends, then draws each page's footer
+    with the page count ("第 2 頁，共 3 頁": a reader of a printed report sees a page missing)."""
+    from reportlab.pdfgen.canvas import Canvas
+
+    class PageTotalCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any) -> None:
+            super().__init__(*args, **kwargs)
+            self._held: list[dict[str, Any]] = []
+
+        def showPage(self) -> None:  # ReportLab's name
+            self._held.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            for state in self._held:
+                self.__dict__.update(state)
+                footer(self, len(self._held))
+                super().showPage()
+            super().save()
+
+    return PageTotalCanvas
 
 
 def _info_table(rows: list[tuple[str, str, str, str]], styles: _Styles, width: float) -> Any:
