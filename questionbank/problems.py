@@ -200,6 +200,9 @@ CATALOG: dict[str, CodeInfo] = {
     "study-step-invalid": _e(
         "Step out of order", "Steps follow one order: invite, round 1, round 2, close the study, then apply a cut; this one is not possible now."
     ),
+    "cut-already-applied": _e(
+        "Cut already applied", "The form's cut in force already comes from this study by this method; applying it again would change nothing."
+    ),
     "study-incomplete": _e("Ratings incomplete", "A round closes, and a result exists, only once every panelist has rated every item (or given judgements)."),
     "rating-out-of-range": _e("Rating out of range", "An Angoff rating is a probability from 0 to 1 (0% to 100%)."),
     "hofstee-judgement-invalid": _e(
@@ -396,6 +399,7 @@ _ZH: dict[str, tuple[str, str]] = {
     "study-not-panelist": ("您不是這項研究的評審", "請洽研究負責人邀請您加入評審小組，再重新整理頁面。"),
     "study-round-closed": ("這一輪已結束，不能再修改", "已結束的輪次或研究不能更改；請重新整理頁面，查看目前進行中的輪次。"),
     "study-step-invalid": ("步驟順序不符", "請依序進行：邀請評審、第 1 輪評分、結束第 1 輪並開始第 2 輪、結束研究，之後才能套用及格標準。"),
+    "cut-already-applied": ("這個及格標準已經套用", "試卷目前的及格標準就是由這項研究以此方法決定的，不必再套用；決定紀錄列在「由本研究做成的及格標準決定」。"),
     "study-incomplete": ("評分尚未完成", "每位評審都評完每一題（或填好判斷）後才能進行；未完成的評審可請負責人移出評審小組。"),
     "rating-out-of-range": ("評分超出範圍", "請填 0 到 1 的機率（例如 0.65），或在百分比模式填 0 到 100。"),
     "hofstee-judgement-invalid": ("Hofstee 判斷不合理", "請填 0 到 100 的百分比，且最低可接受值要小於最高可接受值（及格分數與不及格率都是）。"),

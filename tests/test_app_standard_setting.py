@@ -8,6 +8,7 @@ import pytest
 
 from questionbank.delivery import accounts, database, publishing
 from questionbank.delivery import standard_setting as ss
+from questionbank.errors import QbankError
 from tests.test_app import app, login, texts
 from tests.test_delivery import shipped  # noqa: F401  (a fixture)
 from tests.test_standard_setting import OWNER, P1, P2, PASSWORD, _form
@@ -96,6 +97,13 @@ def test_a_panel_rates_two_rounds_and_the_owner_applies_the_cut(db_url, shipped)
     assert "已套用及格標準 2.1 分" in texts(owner)
     form, _ = publishing.load_form(engine, "ss")
     assert form["rules"].cut_raw == pytest.approx(2.1)
+    # applied: the button is off (a second press would rescore for nothing), and the library refuses it too
+    (decision,) = ss.decisions_of(engine, study.id)
+    assert owner.button(key=f"apply-angoff-{study.id}").disabled
+    assert f"即由本研究以此方法決定（決定 #{decision['id']}）" in texts(owner)
+    with pytest.raises(QbankError) as again:
+        ss.apply_angoff(engine, study.id, OWNER)
+    assert again.value.problems[0].code == "cut-already-applied" and len(ss.decisions_of(engine, study.id)) == 1
     # a closed study: the panelist's inputs are disabled
     closed = page_as(P1)
     assert closed.number_input(key=f"rate-{study.id}-2-probability-{ids[0]}").disabled and "研究已結束" in texts(closed)

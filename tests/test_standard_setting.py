@@ -154,6 +154,16 @@ def test_hofstee_from_the_panels_judgements_by_hand(engine, shipped):  # noqa: F
     assert record["flipped"] == 1  # at 80% only A passed; at 60% B (75%) passes too
     (decision,) = ss.decisions_of(engine, study)
     assert decision["method"] == "Hofstee" and json.loads(decision["numbers"])["means"]["k_min"] == 40.0
+    # the cut in force: applying it again is refused; after another decision it may come back
+    assert ss.applied(engine, study, "Hofstee")["id"] == decision["id"] and ss.applied(engine, study, "modified Angoff") is None
+    with pytest.raises(RequestInvalid) as err:
+        ss.apply_hofstee(engine, study, OWNER)
+    assert err.value.code == "cut-already-applied"
+    ss.apply_angoff(engine, study, OWNER, now=START + 40)
+    assert ss.applied(engine, study, "Hofstee") is None
+    ss.apply_hofstee(engine, study, OWNER, now=START + 50)
+    assert [d["method"] for d in ss.decisions_of(engine, study)] == ["Hofstee", "modified Angoff", "Hofstee"]
+    assert publishing.load_form(engine, "ss")[0]["rules"].cut_percent == 60.0
 
 
 def test_refusals_by_code(engine, shipped):  # noqa: F811

@@ -196,18 +196,37 @@ def hofstee_result() -> None:
     cols = st.columns(2)
     cols[0].metric("Hofstee 及格分數", f"{summary.result['cut_percent']:g}%")
     cols[1].metric("不及格率", f"{summary.result['fail_rate']:.1f}%")
-    if study.closed and st.button("套用 Hofstee 及格分數", key=f"apply-hofstee-{study.id}"):
-        apply(ss.apply_hofstee)
+    if study.closed:
+        apply_button("套用 Hofstee 及格分數", "Hofstee", ss.apply_hofstee, f"apply-hofstee-{study.id}")
 
 
-def apply(how) -> None:
+def cut_text(record: dict) -> str:
+    return f"{record['cut_raw']:g} 分" if record["cut_raw"] is not None else f"{record['cut_percent']:g}%"
+
+
+def apply_button(label: str, method: str, how, key: str) -> None:
+    """套用, or (when the form's cut in force came from this study by this method) a note of it:
+    a second press would rescore every result for nothing."""
+    done = st.session_state.pop(f"{key}-done", None)
+    if done:
+        st.success(done)
+    in_force = ss.applied(engine, study.id, method)
+    if in_force is not None:
+        st.button(label, key=key, disabled=True)
+        st.caption(f"試卷目前的及格標準 {cut_text(in_force)} 即由本研究以此方法決定（決定 #{in_force['id']}）。")
+        return
+    if not st.button(label, key=key, type="primary"):
+        return
     try:
         record = how(engine, study.id, me)
     except QbankError as error:
         show_error(error)
     else:
-        cut = f"{record['cut_raw']:g} 分" if record["cut_raw"] is not None else f"{record['cut_percent']:g}%"
-        st.success(f"已套用及格標準 {cut}（決定 #{record['id']}）：{record['changed']} 位考生的成績重新計算，其中 {record['flipped']} 位通過與否改變。")
+        # shown after the rerun that turns this button off
+        st.session_state[f"{key}-done"] = (
+            f"已套用及格標準 {cut_text(record)}（決定 #{record['id']}）：{record['changed']} 位考生的成績重新計算，其中 {record['flipped']} 位通過與否改變。"
+        )
+        st.rerun()
 
 
 def manage_tab() -> None:
@@ -268,7 +287,7 @@ def manage_tab() -> None:
                     {
                         "決定": f"#{d['id']}",
                         "方法": d["method"],
-                        "及格標準": f"{d['cut_raw']:g} 分" if d["cut_raw"] is not None else f"{d['cut_percent']:g}%",
+                        "及格標準": cut_text(d),
                         "決定者": d["decided_by"],
                         "重新計分": d["rescored"],
                     }
@@ -298,8 +317,8 @@ def angoff_result(round_: int, final: bool) -> None:
         hide_index=True,
         width="stretch",
     )
-    if final and st.button("套用 Angoff 及格分數", key=f"apply-angoff-{study.id}", type="primary"):
-        apply(ss.apply_angoff)
+    if final:
+        apply_button("套用 Angoff 及格分數", "modified Angoff", ss.apply_angoff, f"apply-angoff-{study.id}")
 
 
 names = (["Angoff 評分"] if panelist else []) + (["Hofstee 判斷"] if panelist or owner else []) + (["研究管理與結果"] if owner else [])

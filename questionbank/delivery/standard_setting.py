@@ -479,6 +479,7 @@ def apply_angoff(engine: Engine, study_id: int, by: str, now: float | None = Non
         _require_owner(_study_row(conn, study_id), by)
     if not study_.closed:
         raise RequestInvalid("study-step-invalid", "close the study before applying its cut", "study")
+    _refuse_reapplying(engine, study_, "modified Angoff")
     cut = round_cut(engine, study_id, study_.round)
     return set_cut(engine, study_.form_id, "modified Angoff", cut.numbers(study_id), by, cut_raw=round(cut.result.cut_raw, 4), now=now)
 
@@ -550,10 +551,27 @@ def apply_hofstee(engine: Engine, study_id: int, by: str, now: float | None = No
         _require_owner(_study_row(conn, study_id), by)
     if not study_.closed:
         raise RequestInvalid("study-step-invalid", "close the study before applying its cut", "study")
+    _refuse_reapplying(engine, study_, "Hofstee")
     summary = hofstee_summary(engine, study_id)
     if summary is None:
         raise RequestInvalid("study-incomplete", "no panelist has given Hofstee judgements", "judgements")
     return set_cut(engine, study_.form_id, "Hofstee", summary.numbers(study_id), by, cut_percent=summary.result["cut_percent"], now=now)
+
+
+def applied(engine: Engine, study_id: int, method: str) -> dict[str, Any] | None:
+    """The form's cut decision in force when this study made it by ``method`` (its cut applies
+    now), else None: a second click on 套用 would rescore every result for nothing."""
+    study_ = study(engine, study_id)
+    history = cut_decisions(engine, study_.form_id)
+    if history and history[-1]["method"] == method and json.loads(history[-1]["numbers"] or "{}").get("study") == study_id:
+        return history[-1]
+    return None
+
+
+def _refuse_reapplying(engine: Engine, study_: Study, method: str) -> None:
+    in_force = applied(engine, study_.id, method)
+    if in_force is not None:
+        raise RequestInvalid("cut-already-applied", f"the form's cut in force is decision {in_force['id']}, made from study {study_.id} by {method}", "study")
 
 
 def decisions_of(engine: Engine, study_id: int) -> list[dict[str, Any]]:
