@@ -51,8 +51,22 @@ def get_engine():
 def bank(standards: str, items: str):
     from questionbank.checks.runner import validate_bank
 
-    result, loaded = validate_bank([Path(standards), Path(items)], standards_dir=Path(standards), items_dir=Path(items))
+    # in this process: a server must not fork workers from its threads and heap (runner.validate_bank)
+    result, loaded = validate_bank([Path(standards), Path(items)], standards_dir=Path(standards), items_dir=Path(items), parallel=False)
     return result, loaded
+
+
+@st.cache_resource(show_spinner=False)
+def _standards(folder: str):
+    from questionbank.checks.runner import read_standards
+
+    return read_standards(Path(folder))
+
+
+def get_standards():
+    """The standards by id, without the item bank: what the candidates' pages need (a hall's
+    server then never reads the 900 item files; docs/load-testing.md)."""
+    return _standards(str(paths().standards))
 
 
 def refresh_bank() -> None:

@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 
 from questionbank import documents
-from questionbank.checks.runner import validate
+from questionbank.checks.runner import validate, validate_bank
 from questionbank.documents import parse_document, read_document
 from questionbank.problems import CATALOG
 from questionbank.schemas import load_schema, schema_problems
@@ -159,3 +159,15 @@ def test_parallel_and_serial_runs_agree(tmp_path, monkeypatch):
     # stems with a prefix added are near-duplicates of the plain one (checks/similarity.py)
     assert {p.code for p in serial.problems} == {"answer-not-an-option", "duplicate-stem", "item-near-duplicate"}
     assert sum(p.code == "duplicate-stem" for p in serial.problems) == 8
+    # the app's server asks for no workers (no fork from its threads): no pool, the same findings
+    monkeypatch.setattr("concurrent.futures.ProcessPoolExecutor", None)
+    in_process, bank = validation.validate_bank(*args, parallel=False)
+    assert in_process.problems == serial.problems and len(bank.items) == 12
+
+
+def test_the_standards_alone_are_the_banks_standards():
+    from questionbank.checks.runner import read_standards
+
+    _, bank = validate_bank([ROOT / "standards", ROOT / "items"], standards_dir=ROOT / "standards", items_dir=ROOT / "items")
+    alone = read_standards(ROOT / "standards")
+    assert alone == bank.standards and len(alone) == 10

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from exam_app.common import get_bank, get_engine, show_error
+from exam_app.common import get_engine, get_standards, show_error
 from questionbank import reports
 from questionbank.delivery import attempts, challenges, results, verdicts
 from questionbank.delivery.publishing import load_form
@@ -49,8 +49,7 @@ shown = verdict.numbers_shown(list(result["duties"]), form["rules"]) if verdict 
 def report_pdf(token: str, revision: int, decided_at: float | None) -> bytes:
     # a submitted attempt changes only by rescoring or by its form's duty verdicts being decided,
     # so its report is cached by token, score revision and the time of the verdict
-    _, loaded = get_bank()
-    return reports.candidate_report(results.candidate_report_data(get_engine(), token, loaded.standards))
+    return reports.candidate_report(results.candidate_report_data(get_engine(), token, get_standards()))
 
 
 revision = len(challenges.revisions_of(engine, token))
@@ -139,8 +138,7 @@ if state.mode == "official":
                 ]
             ).set_index("題號")
         )
-    _, bank_now = get_bank()
-    standard = bank_now.standards.get(state.standard_id)
+    standard = get_standards().get(state.standard_id)
     codes = {t.code: f"{t.code} {t.name}" for d in standard.duties for t in d.tasks} if standard else {}
     if standard:
         codes |= {p.code: f"{p.code} {p.text}" for d in standard.duties for t in d.tasks for p in t.indicators}
