@@ -34,9 +34,8 @@ with st.sidebar:
         # link is a message per run for every candidate of a hall (docs/load-testing.md)
         me = st.query_params.get("me", "")
         st.page_link(candidate[0], label="回首頁", icon=candidate[0].icon, query_params={"me": me} if me else None)
-    elif page.title == "首頁" and st.query_params.get("mode") == "official":
-        pass  # the hall's link: the official start alone (views/home.py), no page list
-    else:
+    elif not (page.title == "首頁" and st.query_params.get("mode") == "official"):
+        # (the hall's link shows the official start alone, views/home.py: no page list there)
         for title, pages in (("考生", candidate), ("考官", examiner)):
             st.markdown(f"**{title}**")
             for entry in pages:

@@ -561,15 +561,21 @@ def apply_hofstee(engine: Engine, study_id: int, by: str, now: float | None = No
 def applied(engine: Engine, study_id: int, method: str) -> dict[str, Any] | None:
     """The form's cut decision in force when this study made it by ``method`` (its cut applies
     now), else None: a second click on 套用 would rescore every result for nothing."""
-    study_ = study(engine, study_id)
+    return _in_force(engine, study(engine, study_id), method)
+
+
+def _in_force(engine: Engine, study_: Study, method: str) -> dict[str, Any] | None:
     history = cut_decisions(engine, study_.form_id)
-    if history and history[-1]["method"] == method and json.loads(history[-1]["numbers"] or "{}").get("study") == study_id:
-        return history[-1]
-    return None
+    last = history[-1] if history else None
+    return last if last is not None and last["method"] == method and _made_by(last, study_.id) else None
+
+
+def _made_by(decision: dict[str, Any], study_id: int) -> bool:
+    return json.loads(decision["numbers"] or "{}").get("study") == study_id
 
 
 def _refuse_reapplying(engine: Engine, study_: Study, method: str) -> None:
-    in_force = applied(engine, study_.id, method)
+    in_force = _in_force(engine, study_, method)
     if in_force is not None:
         raise RequestInvalid("cut-already-applied", f"the form's cut in force is decision {in_force['id']}, made from study {study_.id} by {method}", "study")
 
@@ -577,4 +583,4 @@ def _refuse_reapplying(engine: Engine, study_: Study, method: str) -> None:
 def decisions_of(engine: Engine, study_id: int) -> list[dict[str, Any]]:
     """The cut decisions made from this study, oldest first."""
     study_ = study(engine, study_id)
-    return [d for d in cut_decisions(engine, study_.form_id) if json.loads(d["numbers"] or "{}").get("study") == study_id]
+    return [d for d in cut_decisions(engine, study_.form_id) if _made_by(d, study_id)]
